@@ -1,0 +1,43 @@
+//! The otpauth URI inside the QR code (aws-reference §1, [OBS]):
+//! `otpauth://totp/Amazon%20Web%20Services:{name}@{alias or account id}?secret={seed}&issuer=Amazon%20Web%20Services`.
+
+use zeroize::Zeroizing;
+
+const ISSUER: &str = "Amazon%20Web%20Services";
+
+/// RFC 3986 path-text encoding [CHOICE]: every UTF-8 byte outside `A-Za-z0-9-._~` becomes `%XX`
+/// (upper-case hex), so `+=,@` in a device name are encoded.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The label holds the device name only (no path); the `@` before the account stays literal.
+pub fn uri(device_name: &str, account_label: &str, base32_seed: &str) -> Zeroizing<String> {
+    Zeroizing::new(format!(
+        "otpauth://totp/{ISSUER}:{}@{}?secret={base32_seed}&issuer={ISSUER}",
+        percent_encode(device_name),
+        percent_encode(account_label)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_rfc3986_path_text() {
+        assert_eq!(percent_encode("a+b=c,d@e.f_g-h~"), "a%2Bb%3Dc%2Cd%40e.f_g-h~");
+        assert_eq!(
+            uri("alice", "123456789012", "ABC").as_str(),
+            "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=ABC&issuer=Amazon%20Web%20Services"
+        );
+    }
+}
