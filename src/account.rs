@@ -211,7 +211,10 @@ impl Account {
 
     /// The text after `@` in the QR label: the alias if set, else the account id [OBS].
     pub fn account_label(&self) -> &str {
-        self.config.alias.as_deref().unwrap_or(&self.config.account_id)
+        self.config
+            .alias
+            .as_deref()
+            .unwrap_or(&self.config.account_id)
     }
 
     pub fn device_count(&self) -> usize {
@@ -231,7 +234,14 @@ impl Account {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h = data_encoding::HEXLOWER.encode(&b);
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     }
 
     fn random_upper_alnum(&mut self, n: usize) -> IamResult<String> {
@@ -266,11 +276,26 @@ impl Account {
         }
         v.name("virtualMFADeviceName", name, None);
         v.tags(tags);
+        // The model sets no maximum for the name, but the SerialNumber built from path and name
+        // must fit serialNumberType (max 256) to be usable by any later call; a well-formed
+        // request whose serial would not fit is refused for the serial [CHOICE].
+        if v.is_empty() {
+            let serial = arn::device_serial(
+                &self.config.partition,
+                &self.config.account_id,
+                path.unwrap_or("/"),
+                name,
+            );
+            if validate::java_len(&serial) > validate::SERIAL_MAX {
+                v.too_long("serialNumber", Some(&serial), validate::SERIAL_MAX);
+            }
+        }
         v.finish()?;
         validate::check_tag_rules(tags, false)?;
 
         let path = path.unwrap_or("/");
-        let serial = arn::device_serial(&self.config.partition, &self.config.account_id, path, name);
+        let serial =
+            arn::device_serial(&self.config.partition, &self.config.account_id, path, name);
         if self.devices.contains_key(&serial) {
             return Err(IamError::device_exists());
         }
@@ -282,7 +307,10 @@ impl Account {
             ));
         }
         if tags.len() as u64 > quotas.tags_per_mfa_device {
-            return Err(IamError::quota("TagsPerMFADevice", quotas.tags_per_mfa_device));
+            return Err(IamError::quota(
+                "TagsPerMFADevice",
+                quotas.tags_per_mfa_device,
+            ));
         }
         let mut secret = Secret([0u8; SECRET_LEN]);
         self.entropy.fill(&mut secret.0)?;
@@ -357,7 +385,8 @@ impl Account {
                 break;
             }
             let assigned = device.assignment.as_ref().and_then(|a| {
-                self.user_by_id(&a.user_id).map(|u| (u.clone(), a.enable_date))
+                self.user_by_id(&a.user_id)
+                    .map(|u| (u.clone(), a.enable_date))
             });
             items.push(DeviceEntry {
                 serial: serial.clone(),
@@ -501,7 +530,8 @@ impl Account {
             user.name = n.to_string();
         }
         let final_key = new_key.unwrap_or(key);
-        self.user_keys.insert(user.user_id.clone(), final_key.clone());
+        self.user_keys
+            .insert(user.user_id.clone(), final_key.clone());
         self.users.insert(final_key, user);
         Ok(())
     }
@@ -563,7 +593,14 @@ impl Account {
         v.code("authenticationCode2", code2);
     }
 
-    fn codes_match(&self, serial: &str, code1: &str, code2: &str, now: i64, window: Window) -> bool {
+    fn codes_match(
+        &self,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+        now: i64,
+        window: Window,
+    ) -> bool {
         if self.config.accept_any_code {
             return true;
         }
@@ -634,7 +671,11 @@ impl Account {
     }
 
     /// DeactivateMFADevice (§5). The device stays, unassigned.
-    pub fn deactivate_mfa_device(&mut self, user_name: Option<&str>, serial: &str) -> IamResult<()> {
+    pub fn deactivate_mfa_device(
+        &mut self,
+        user_name: Option<&str>,
+        serial: &str,
+    ) -> IamResult<()> {
         let mut v = Violations::new();
         if let Some(name) = user_name {
             v.user_name("userName", name, validate::EXISTING_USER_NAME_MAX);
@@ -900,7 +941,11 @@ impl Account {
         }
     }
 
-    fn issue_marker(&mut self, after: Option<String>, listing: Listing) -> IamResult<Option<String>> {
+    fn issue_marker(
+        &mut self,
+        after: Option<String>,
+        listing: Listing,
+    ) -> IamResult<Option<String>> {
         let Some(after) = after else {
             return Ok(None);
         };
@@ -920,7 +965,9 @@ impl Account {
 }
 
 fn page_size(max_items: Option<i64>) -> usize {
-    max_items.map_or(DEFAULT_MAX_ITEMS, |n| n.clamp(1, validate::MAX_ITEMS_MAX) as usize)
+    max_items.map_or(DEFAULT_MAX_ITEMS, |n| {
+        n.clamp(1, validate::MAX_ITEMS_MAX) as usize
+    })
 }
 
 fn after_bound(after: &Option<String>) -> (Bound<&String>, Bound<&String>) {

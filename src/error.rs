@@ -141,7 +141,10 @@ impl IamError {
     }
     /// [REC] the device is enabled for a user already (also the same one).
     pub fn device_in_use() -> Self {
-        Self::new(ErrorKind::EntityAlreadyExists, "MFA Device is already in use.")
+        Self::new(
+            ErrorKind::EntityAlreadyExists,
+            "MFA Device is already in use.",
+        )
     }
 
     // --- DeleteConflict (409) ---

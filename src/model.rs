@@ -41,9 +41,8 @@ impl Secret {
     }
 
     pub fn from_base32(text: &str) -> Option<Secret> {
-        let mut bytes = zeroize::Zeroizing::new(
-            data_encoding::BASE32_NOPAD.decode(text.as_bytes()).ok()?,
-        );
+        let mut bytes =
+            zeroize::Zeroizing::new(data_encoding::BASE32_NOPAD.decode(text.as_bytes()).ok()?);
         if bytes.len() != SECRET_LEN {
             bytes.zeroize();
             return None;

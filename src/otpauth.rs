@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn encodes_like_rfc3986_path_text() {
-        assert_eq!(percent_encode("a+b=c,d@e.f_g-h~"), "a%2Bb%3Dc%2Cd%40e.f_g-h~");
+        assert_eq!(
+            percent_encode("a+b=c,d@e.f_g-h~"),
+            "a%2Bb%3Dc%2Cd%40e.f_g-h~"
+        );
         assert_eq!(
             uri("alice", "123456789012", "ABC").as_str(),
             "otpauth://totp/Amazon%20Web%20Services:alice@123456789012?secret=ABC&issuer=Amazon%20Web%20Services"

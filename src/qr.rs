@@ -38,7 +38,11 @@ pub fn encode(text: &[u8]) -> Result<QrMatrix, QrError> {
     })?;
     Ok(QrMatrix {
         width: code.width(),
-        dark: code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect(),
     })
 }
 
@@ -65,8 +69,11 @@ pub fn render_png(m: &QrMatrix) -> Result<Vec<u8>, QrError> {
         let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
         enc.set_color(png::ColorType::Grayscale);
         enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().map_err(|e| QrError::Encode(e.to_string()))?;
-        w.write_image_data(&pixels).map_err(|e| QrError::Encode(e.to_string()))?;
+        let mut w = enc
+            .write_header()
+            .map_err(|e| QrError::Encode(e.to_string()))?;
+        w.write_image_data(&pixels)
+            .map_err(|e| QrError::Encode(e.to_string()))?;
     }
     Ok(out)
 }

@@ -42,7 +42,10 @@ const fn m(name: &'static str, kind: Kind, required: bool, min: Option<i64>) -> 
 
 use Kind::{Integer as I, String as S, StringList as SL, TagList as TL};
 
-const PAGING: [Member; 2] = [m("Marker", S, false, Some(1)), m("MaxItems", I, false, Some(1))];
+const PAGING: [Member; 2] = [
+    m("Marker", S, false, Some(1)),
+    m("MaxItems", I, false, Some(1)),
+];
 
 pub static OPERATIONS: &[Operation] = &[
     Operation {

@@ -70,9 +70,8 @@ pub fn verify_pair(
 ) -> Option<i64> {
     let c1 = parse_code(code1)?;
     let c2 = parse_code(code2)?;
-    (now_step - window.steps_before..=now_step + window.steps_after).find(|&s| {
-        code_for_step(key, s, DIGITS) == c1 && code_for_step(key, s + 1, DIGITS) == c2
-    })
+    (now_step - window.steps_before..=now_step + window.steps_after)
+        .find(|&s| code_for_step(key, s, DIGITS) == c1 && code_for_step(key, s + 1, DIGITS) == c2)
 }
 
 fn parse_code(code: &str) -> Option<u32> {
@@ -115,7 +114,14 @@ mod tests {
                 format_code(code_for_step(&key, s + 1, 6)),
             )
         };
-        for (offset, ok) in [(-11, false), (-10, true), (-1, true), (0, true), (1, true), (2, false)] {
+        for (offset, ok) in [
+            (-11, false),
+            (-10, true),
+            (-1, true),
+            (0, true),
+            (1, true),
+            (2, false),
+        ] {
             let (a, b) = pair(now_step + offset);
             assert_eq!(
                 verify_pair(&key, &a, &b, now_step, ENABLE_WINDOW).is_some(),

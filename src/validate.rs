@@ -38,18 +38,63 @@ pub type Constraint = (&'static str, Option<&'static str>, Option<i64>, Option<i
 
 pub const CONSTRAINTS: &[Constraint] = &[
     ("virtualMFADeviceName", Some(NAME_PATTERN), Some(1), None),
-    ("pathType", Some(PATH_PATTERN), Some(1), Some(PATH_MAX as i64)),
-    ("pathPrefixType", Some(PATH_PREFIX_PATTERN), Some(1), Some(PATH_MAX as i64)),
-    ("userNameType", Some(NAME_PATTERN), Some(1), Some(USER_NAME_MAX as i64)),
-    ("existingUserNameType", Some(NAME_PATTERN), Some(1), Some(EXISTING_USER_NAME_MAX as i64)),
-    ("serialNumberType", Some(SERIAL_PATTERN), Some(9), Some(SERIAL_MAX as i64)),
-    ("tagKeyType", Some(TAG_KEY_PATTERN), Some(1), Some(TAG_KEY_MAX as i64)),
-    ("tagValueType", Some(TAG_VALUE_PATTERN), Some(0), Some(TAG_VALUE_MAX as i64)),
+    (
+        "pathType",
+        Some(PATH_PATTERN),
+        Some(1),
+        Some(PATH_MAX as i64),
+    ),
+    (
+        "pathPrefixType",
+        Some(PATH_PREFIX_PATTERN),
+        Some(1),
+        Some(PATH_MAX as i64),
+    ),
+    (
+        "userNameType",
+        Some(NAME_PATTERN),
+        Some(1),
+        Some(USER_NAME_MAX as i64),
+    ),
+    (
+        "existingUserNameType",
+        Some(NAME_PATTERN),
+        Some(1),
+        Some(EXISTING_USER_NAME_MAX as i64),
+    ),
+    (
+        "serialNumberType",
+        Some(SERIAL_PATTERN),
+        Some(9),
+        Some(SERIAL_MAX as i64),
+    ),
+    (
+        "tagKeyType",
+        Some(TAG_KEY_PATTERN),
+        Some(1),
+        Some(TAG_KEY_MAX as i64),
+    ),
+    (
+        "tagValueType",
+        Some(TAG_VALUE_PATTERN),
+        Some(0),
+        Some(TAG_VALUE_MAX as i64),
+    ),
     ("tagListType", None, None, Some(TAGS_MAX as i64)),
     ("tagKeyListType", None, None, Some(TAGS_MAX as i64)),
-    ("markerType", Some(MARKER_PATTERN), Some(1), Some(MARKER_MAX as i64)),
+    (
+        "markerType",
+        Some(MARKER_PATTERN),
+        Some(1),
+        Some(MARKER_MAX as i64),
+    ),
     ("maxItemsType", None, Some(1), Some(MAX_ITEMS_MAX)),
-    ("authenticationCodeType", Some(CODE_PATTERN), Some(CODE_LEN as i64), Some(CODE_LEN as i64)),
+    (
+        "authenticationCodeType",
+        Some(CODE_PATTERN),
+        Some(CODE_LEN as i64),
+        Some(CODE_LEN as i64),
+    ),
     ("arnType", None, Some(20), Some(ARN_MAX as i64)),
 ];
 
