@@ -10,6 +10,7 @@ pub mod model;
 pub mod otpauth;
 pub mod qr;
 pub mod shapes;
+pub mod state;
 pub mod totp;
 pub mod validate;
 

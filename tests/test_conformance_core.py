@@ -1118,3 +1118,38 @@ def test_resource_user_attribute_and_user_reference(res, clock):
     d2 = by_serial[serial("r2")]
     assert d2.user_attribute is None
     assert d2.base32_string_seed is None
+
+
+# ---- additions: fractional clock, malformed serials elsewhere, resource identity
+
+
+@pytest.mark.parametrize("frac", [0.0, 0.4, 0.999])
+def test_timestamps_whole_seconds_with_fractional_clock(make, frac):
+    clock = iamlite.FrozenClock(T0 + frac)
+    iam = make(clock=clock)
+    u = iam.create_user(UserName="alice")["User"]
+    assert_ts(u["CreateDate"])
+    assert u["CreateDate"].timestamp() in (T0, T0 + 1)
+    dev = create(iam, "dev")
+    enable(iam, clock, "alice", dev)
+    ed = iam.get_mfa_device(SerialNumber=dev["SerialNumber"])["EnableDate"]
+    assert_ts(ed)
+    assert ed.timestamp() in (T0, T0 + 1)
+
+
+@pytest.mark.parametrize(
+    "op, extra",
+    [("GetMFADevice", {}), ("ListMFADeviceTags", {}), ("TagMFADevice", {"Tags": [tag("k", "v")]}),
+     ("UntagMFADevice", {"TagKeys": ["k"]})],
+)
+def test_malformed_serial_is_validation_error_everywhere(iam, op, extra):
+    sn = "arn:aws:iam::123456789012:mfa/bad name"
+    raises(iam, op, "ValidationError", coral(pattern_part(sn, "serialNumber", SERIAL_PATTERN)), SerialNumber=sn, **extra)
+
+
+def test_resource_identity_and_repr(res):
+    d = res.create_virtual_mfa_device(VirtualMFADeviceName="r1")
+    same = res.VirtualMfaDevice(serial("r1"))
+    assert d == same and hash(d) == hash(same)
+    assert d != res.VirtualMfaDevice(serial("r2"))
+    assert repr(same) == f"iam.VirtualMfaDevice(serial_number='{serial('r1')}')"

@@ -173,3 +173,11 @@ __all__ = [
     "error_class_for",
     *MODELED_CODES.values(),
 ]
+
+
+class StateFileError(ValueError):
+    """A state file that is not iamlite's, is damaged or truncated, comes from a newer iamlite,
+    or cannot be read or written. The file is left untouched; the message never quotes it."""
+
+
+__all__.append("StateFileError")

@@ -4,7 +4,7 @@
 use super::convert;
 use super::errors;
 use super::params::{self, Request};
-use super::shared::{build_account, Shared};
+use super::shared::{build_account, state_error, AccountOptions, Shared};
 use crate::account::Account;
 use crate::error::IamResult;
 use crate::qr;
@@ -54,10 +54,25 @@ impl Client {
         f: impl FnOnce(&mut Account, i64) -> IamResult<T>,
     ) -> PyResult<(T, String, i64)> {
         let now = self.shared.now(py)?;
-        let (result, request_id) = {
-            let mut account = self.shared.lock_detached(py);
-            let result = f(&mut account, now);
-            (result, account.request_id())
+        let (result, request_id) = match &self.shared.state {
+            None => {
+                let mut account = self.shared.lock_detached(py);
+                let result = f(&mut account, now);
+                (result, account.request_id())
+            }
+            Some(file) => {
+                // Lock order: the state file first, then the account.
+                let _file_lock = file.lock().map_err(|e| state_error(py, e))?;
+                let mut account = self.shared.lock_detached(py);
+                if let Some(stored) = file.load().map_err(|e| state_error(py, e))? {
+                    *account = stored;
+                }
+                let result = f(&mut account, now);
+                if result.is_ok() {
+                    file.save(&account).map_err(|e| state_error(py, e))?;
+                }
+                (result, account.request_id())
+            }
         };
         match result {
             Ok(v) => Ok((v, request_id, now)),
@@ -321,7 +336,7 @@ macro_rules! call {
 impl Client {
     /// A client with its own new account. Prefer `iamlite.client("iam", ...)`.
     #[new]
-    #[pyo3(signature = (*, account_id = "123456789012".to_string(), partition = "aws".to_string(), account_alias = None, rng_seed = None, clock = None, quotas = None, accept_any_code = false))]
+    #[pyo3(signature = (*, account_id = "123456789012".to_string(), partition = "aws".to_string(), account_alias = None, rng_seed = None, clock = None, quotas = None, accept_any_code = false, state_file = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
         py: Python<'_>,
@@ -332,16 +347,20 @@ impl Client {
         clock: Option<Py<PyAny>>,
         quotas: Option<&Bound<'_, PyDict>>,
         accept_any_code: bool,
+        state_file: Option<String>,
     ) -> PyResult<Client> {
         let shared = build_account(
             py,
-            account_id,
-            partition,
-            account_alias,
-            rng_seed,
-            clock,
-            quotas,
-            accept_any_code,
+            AccountOptions {
+                account_id,
+                partition,
+                account_alias,
+                rng_seed,
+                clock,
+                quotas,
+                accept_any_code,
+                state_file,
+            },
         )?;
         Ok(Client {
             shared,

@@ -3,7 +3,7 @@
 use super::client::{support, Client};
 use super::device::{Bootstrap, Source, VirtualMfaDevice};
 use super::params::{self, Request};
-use super::shared::{build_account, Shared};
+use super::shared::{build_account, AccountOptions, Shared};
 use crate::shapes;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -32,7 +32,7 @@ fn keyword_only(method: &str, args: &Bound<'_, PyTuple>) -> PyResult<()> {
 impl ServiceResource {
     /// A resource with its own new account. Prefer `iamlite.resource("iam", ...)`.
     #[new]
-    #[pyo3(signature = (*, account_id = "123456789012".to_string(), partition = "aws".to_string(), account_alias = None, rng_seed = None, clock = None, quotas = None, accept_any_code = false))]
+    #[pyo3(signature = (*, account_id = "123456789012".to_string(), partition = "aws".to_string(), account_alias = None, rng_seed = None, clock = None, quotas = None, accept_any_code = false, state_file = None))]
     #[allow(clippy::too_many_arguments)]
     fn py_new(
         py: Python<'_>,
@@ -43,16 +43,20 @@ impl ServiceResource {
         clock: Option<Py<PyAny>>,
         quotas: Option<&Bound<'_, PyDict>>,
         accept_any_code: bool,
+        state_file: Option<String>,
     ) -> PyResult<Self> {
         let shared = build_account(
             py,
-            account_id,
-            partition,
-            account_alias,
-            rng_seed,
-            clock,
-            quotas,
-            accept_any_code,
+            AccountOptions {
+                account_id,
+                partition,
+                account_alias,
+                rng_seed,
+                clock,
+                quotas,
+                accept_any_code,
+                state_file,
+            },
         )?;
         let client = Client::from_shared(py, shared.clone())?;
         Ok(ServiceResource {

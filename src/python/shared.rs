@@ -2,6 +2,7 @@
 //! the clock. The lock is never held while Python code runs.
 
 use crate::account::{Account, AccountConfig, Entropy};
+use crate::state::{StateError, StateFile};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule};
@@ -17,6 +18,8 @@ pub struct Ids {
 pub struct Shared {
     pub ids: Ids,
     account: Mutex<Account>,
+    /// When set, every operation runs as load → change → save under the file's lock.
+    pub state: Option<StateFile>,
     /// Any object with `time() -> float`; `None` means Python's `time.time()`, looked up on
     /// every call so freezegun and time-machine apply.
     clock: Option<Py<PyAny>>,
@@ -25,13 +28,18 @@ pub struct Shared {
 static TIME_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 impl Shared {
-    pub fn new(account: Account, clock: Option<Py<PyAny>>) -> Arc<Shared> {
+    pub fn new(
+        account: Account,
+        clock: Option<Py<PyAny>>,
+        state: Option<StateFile>,
+    ) -> Arc<Shared> {
         Arc::new(Shared {
             ids: Ids {
                 partition: account.config.partition.clone(),
                 account_id: account.config.account_id.clone(),
             },
             account: Mutex::new(account),
+            state,
             clock,
         })
     }
@@ -72,16 +80,28 @@ impl Shared {
 }
 
 /// Keyword options shared by `resource()` and `client()`.
-pub fn build_account(
-    py: Python<'_>,
-    account_id: String,
-    partition: String,
-    account_alias: Option<String>,
-    rng_seed: Option<u64>,
-    clock: Option<Py<PyAny>>,
-    quotas: Option<&Bound<'_, PyDict>>,
-    accept_any_code: bool,
-) -> PyResult<Arc<Shared>> {
+pub struct AccountOptions<'a, 'py> {
+    pub account_id: String,
+    pub partition: String,
+    pub account_alias: Option<String>,
+    pub rng_seed: Option<u64>,
+    pub clock: Option<Py<PyAny>>,
+    pub quotas: Option<&'a Bound<'py, PyDict>>,
+    pub accept_any_code: bool,
+    pub state_file: Option<String>,
+}
+
+pub fn build_account(py: Python<'_>, options: AccountOptions<'_, '_>) -> PyResult<Arc<Shared>> {
+    let AccountOptions {
+        account_id,
+        partition,
+        account_alias,
+        rng_seed,
+        clock,
+        quotas,
+        accept_any_code,
+        state_file,
+    } = options;
     let mut config = AccountConfig {
         account_id,
         partition,
@@ -110,9 +130,49 @@ pub fn build_account(
         Some(seed) => Entropy::seeded(seed),
         None => Entropy::Os,
     };
-    let shared_clock = clock;
-    let probe = Shared::new(Account::new(config, entropy, 0), shared_clock);
-    let now = probe.now(py)?;
-    probe.lock().created = now;
-    Ok(probe)
+    let state = state_file.map(StateFile::new);
+    let stored = match &state {
+        Some(file) => {
+            let _lock = file.lock().map_err(|e| state_error(py, e))?;
+            let stored = file.load().map_err(|e| state_error(py, e))?;
+            if stored.is_none() {
+                let mut fresh = Account::new(config.clone(), Entropy::Os, 0);
+                fresh.created = now_of(py, clock.as_ref())?;
+                file.save(&fresh).map_err(|e| state_error(py, e))?;
+            }
+            stored
+        }
+        None => None,
+    };
+    let account = match stored {
+        Some(a) => a,
+        None => Account::new(config, entropy, 0),
+    };
+    let shared = Shared::new(account, clock, state);
+    if shared.state.is_none() {
+        let now = shared.now(py)?;
+        shared.lock().created = now;
+    }
+    Ok(shared)
+}
+
+fn now_of(py: Python<'_>, clock: Option<&Py<PyAny>>) -> PyResult<i64> {
+    let t: f64 = match clock {
+        Some(c) => c.bind(py).call_method0("time")?.extract()?,
+        None => PyModule::import(py, "time")?
+            .getattr("time")?
+            .call0()?
+            .extract()?,
+    };
+    Ok(t.floor() as i64)
+}
+
+/// `iamlite.exceptions.StateFileError` with the core's message (which never quotes the file).
+pub fn state_error(py: Python<'_>, e: StateError) -> PyErr {
+    let built = super::errors::exceptions_module(py)
+        .and_then(|m| m.getattr("StateFileError")?.call1((e.to_string(),)));
+    match built {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
 }

@@ -1,0 +1,419 @@
+//! The state file: one account as a versioned JSON document, and its safe storage on disk.
+//!
+//! Invariants: a file is written whole or not at all (temp file in the same directory, fsync,
+//! rename, fsync of the directory), always with mode 0600 because it holds TOTP seeds; every
+//! reader and writer holds an exclusive lock on `<file>.lock` for a whole load → change → save,
+//! so concurrent processes lose no update. A file that is not ours, is damaged, or comes from a
+//! newer iamlite is refused and left untouched. No error message quotes the file's content.
+
+use crate::account::{Account, AccountConfig, Entropy, Quotas};
+use crate::model::{Assignment, Device, Listing, MarkerState, Secret, Tag, User};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const FORMAT: &str = "iamlite-state";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{path}: not an iamlite state file ({why}); it was left untouched")]
+    Foreign { path: String, why: String },
+    #[error("{path}: the state file is damaged or truncated ({why}); it was left untouched")]
+    Corrupt { path: String, why: String },
+    #[error("{path}: written by a newer iamlite (state format version {found}, this one reads up to {VERSION}); upgrade iamlite")]
+    Newer { path: String, found: u32 },
+    #[error("{path}: {why}")]
+    Io { path: String, why: String },
+}
+
+#[derive(Serialize, Deserialize)]
+struct Document {
+    format: String,
+    version: u32,
+    account: AccountDoc,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AccountDoc {
+    account_id: String,
+    partition: String,
+    alias: Option<String>,
+    created: i64,
+    quotas: QuotasDoc,
+    accept_any_code: bool,
+    users: Vec<UserDoc>,
+    devices: Vec<DeviceDoc>,
+    #[serde(default)]
+    markers: Vec<MarkerDoc>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct QuotasDoc {
+    virtual_mfa_devices_per_account: u64,
+    mfa_devices_per_user: u64,
+    tags_per_mfa_device: u64,
+    users_per_account: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct UserDoc {
+    user_id: String,
+    name: String,
+    path: String,
+    create_date: i64,
+    tags: Vec<Tag>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DeviceDoc {
+    serial: String,
+    path_len: u32,
+    seed: String,
+    tags: Vec<Tag>,
+    user_id: Option<String>,
+    enable_date: Option<i64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MarkerDoc {
+    token: String,
+    listing: Listing,
+    after: String,
+}
+
+/// The account as the JSON document.
+pub fn to_json(account: &Account) -> String {
+    let q = account.config.quotas;
+    let doc = Document {
+        format: FORMAT.into(),
+        version: VERSION,
+        account: AccountDoc {
+            account_id: account.config.account_id.clone(),
+            partition: account.config.partition.clone(),
+            alias: account.config.alias.clone(),
+            created: account.created,
+            quotas: QuotasDoc {
+                virtual_mfa_devices_per_account: q.virtual_mfa_devices_per_account,
+                mfa_devices_per_user: q.mfa_devices_per_user,
+                tags_per_mfa_device: q.tags_per_mfa_device,
+                users_per_account: q.users_per_account,
+            },
+            accept_any_code: account.config.accept_any_code,
+            users: account
+                .users
+                .values()
+                .map(|u| UserDoc {
+                    user_id: u.user_id.clone(),
+                    name: u.name.clone(),
+                    path: u.path.clone(),
+                    create_date: u.create_date,
+                    tags: u.tags.clone(),
+                })
+                .collect(),
+            devices: account
+                .devices
+                .iter()
+                .map(|(serial, d)| DeviceDoc {
+                    serial: serial.clone(),
+                    path_len: d.path_len,
+                    seed: d.secret.base32().to_string(),
+                    tags: d.tags.clone(),
+                    user_id: d.assignment.as_ref().map(|a| a.user_id.clone()),
+                    enable_date: d.assignment.as_ref().map(|a| a.enable_date),
+                })
+                .collect(),
+            markers: account
+                .marker_order
+                .iter()
+                .filter_map(|t| {
+                    account.markers.get(t).map(|m| MarkerDoc {
+                        token: t.clone(),
+                        listing: m.listing.clone(),
+                        after: m.after.clone(),
+                    })
+                })
+                .collect(),
+        },
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Parses a document; `path` only names the file in errors.
+pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| StateError::Corrupt {
+        path: path.into(),
+        why: format!("invalid JSON at line {} column {}", e.line(), e.column()),
+    })?;
+    let foreign = |why: &str| StateError::Foreign {
+        path: path.into(),
+        why: why.into(),
+    };
+    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(foreign("no \"format\": \"iamlite-state\" field"));
+    }
+    let version = value
+        .get("version")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| foreign("no version"))?;
+    if version > VERSION as u64 {
+        return Err(StateError::Newer {
+            path: path.into(),
+            found: version.min(u32::MAX as u64) as u32,
+        });
+    }
+    let corrupt = |why: String| StateError::Corrupt {
+        path: path.into(),
+        why,
+    };
+    let doc: Document = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+    let a = doc.account;
+    let config = AccountConfig {
+        account_id: a.account_id,
+        partition: a.partition,
+        alias: a.alias,
+        quotas: Quotas {
+            virtual_mfa_devices_per_account: a.quotas.virtual_mfa_devices_per_account,
+            mfa_devices_per_user: a.quotas.mfa_devices_per_user,
+            tags_per_mfa_device: a.quotas.tags_per_mfa_device,
+            users_per_account: a.quotas.users_per_account,
+        },
+        accept_any_code: a.accept_any_code,
+        ..AccountConfig::default()
+    };
+    config.check().map_err(corrupt)?;
+    let mut account = Account::new(config, Entropy::Os, a.created);
+    for u in a.users {
+        let key = u.name.to_lowercase();
+        account.user_keys.insert(u.user_id.clone(), key.clone());
+        account.users.insert(
+            key,
+            User {
+                user_id: u.user_id,
+                name: u.name,
+                path: u.path,
+                create_date: u.create_date,
+                tags: u.tags,
+            },
+        );
+    }
+    for d in a.devices {
+        let secret = Secret::from_base32(&d.seed)
+            .ok_or_else(|| corrupt("a device seed is not 64 base32 characters".into()))?;
+        let assignment = match (d.user_id, d.enable_date) {
+            (Some(user_id), Some(enable_date)) => {
+                if !account.user_keys.contains_key(&user_id) {
+                    return Err(corrupt(
+                        "a device is enabled for a user that is missing".into(),
+                    ));
+                }
+                account
+                    .enabled
+                    .entry(user_id.clone())
+                    .or_default()
+                    .insert(d.serial.clone());
+                Some(Assignment {
+                    user_id,
+                    enable_date,
+                })
+            }
+            (None, None) => None,
+            _ => return Err(corrupt("a device has half an assignment".into())),
+        };
+        account.devices.insert(
+            d.serial,
+            Device {
+                path_len: d.path_len,
+                secret,
+                tags: d.tags,
+                assignment,
+            },
+        );
+    }
+    for m in a.markers {
+        account.marker_order.push_back(m.token.clone());
+        account.markers.insert(
+            m.token,
+            MarkerState {
+                listing: m.listing,
+                after: m.after,
+            },
+        );
+    }
+    Ok(account)
+}
+
+/// A state file on disk, with its lock file beside it.
+#[derive(Debug, Clone)]
+pub struct StateFile {
+    pub path: PathBuf,
+}
+
+/// Holds `<file>.lock` exclusively until dropped.
+pub struct StateLock {
+    _file: File,
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> StateError {
+    StateError::Io {
+        path: path.display().to_string(),
+        why: e.to_string(),
+    }
+}
+
+impl StateFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StateFile { path: path.into() }
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        PathBuf::from(name)
+    }
+
+    /// Waits for the exclusive lock.
+    pub fn lock(&self) -> Result<StateLock, StateError> {
+        let lock_path = self.lock_path();
+        let file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| io_err(&lock_path, e))?;
+        file.lock().map_err(|e| io_err(&lock_path, e))?;
+        Ok(StateLock { _file: file })
+    }
+
+    /// The stored account, or `None` when the file does not exist yet.
+    pub fn load(&self) -> Result<Option<Account>, StateError> {
+        match fs::read_to_string(&self.path) {
+            Ok(text) => from_json(&text, &self.path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(StateError::Corrupt {
+                path: self.path.display().to_string(),
+                why: "not UTF-8 text".into(),
+            }),
+            Err(e) => Err(io_err(&self.path, e)),
+        }
+    }
+
+    /// Writes the account atomically with mode 0600.
+    pub fn save(&self, account: &Account) -> Result<(), StateError> {
+        let text = zeroize::Zeroizing::new(to_json(account));
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut tmp_name = self.path.file_name().unwrap_or_default().to_owned();
+        tmp_name.push(format!(".tmp.{}", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        let result = (|| -> std::io::Result<()> {
+            let mut f = private_options()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            fs::rename(&tmp, &self.path)?;
+            if let Ok(d) = File::open(&dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result.map_err(|e| io_err(&self.path, e))
+    }
+}
+
+fn private_options() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Account {
+        let mut a = Account::new(AccountConfig::default(), Entropy::seeded(3), 1_700_000_000);
+        a.create_user(None, "bob", None, &[], 1_700_000_000)
+            .unwrap();
+        let d = a
+            .create_virtual_mfa_device(Some("/ops/"), "bob", &[Tag::new("k", "v")])
+            .unwrap();
+        let key = d.secret.0;
+        let now = 1_700_000_100;
+        let s = crate::totp::step_at(now);
+        let c1 = crate::totp::format_code(crate::totp::code_for_step(&key, s - 1, 6));
+        let c2 = crate::totp::format_code(crate::totp::code_for_step(&key, s, 6));
+        a.enable_mfa_device("bob", &d.serial, &c1, &c2, now)
+            .unwrap();
+        a
+    }
+
+    #[test]
+    fn round_trips() {
+        let a = sample();
+        let text = to_json(&a);
+        let b = from_json(&text, "x").unwrap();
+        assert_eq!(to_json(&b), text);
+        assert_eq!(b.device_count(), 1);
+    }
+
+    #[test]
+    fn refuses_foreign_corrupt_and_newer() {
+        let text = to_json(&sample());
+        assert!(matches!(
+            from_json("{}", "x"),
+            Err(StateError::Foreign { .. })
+        ));
+        assert!(matches!(
+            from_json(&text[..text.len() / 2], "x"),
+            Err(StateError::Corrupt { .. })
+        ));
+        let newer = text.replace("\"version\": 1", "\"version\": 99");
+        let err = from_json(&newer, "x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("newer iamlite"), "{err}");
+        // No seed text in any message.
+        let seed = &text[text.find("\"seed\": \"").unwrap() + 9..][..64];
+        let damaged = text.replace(seed, "not-a-seed");
+        let msg = from_json(&damaged, "x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!msg.contains(seed));
+        assert!(msg.contains("damaged"));
+    }
+
+    #[test]
+    fn saves_atomically_with_mode_0600() {
+        let dir = std::env::temp_dir().join(format!("iamlite-state-test-{}", std::process::id()));
+        let _ = fs::create_dir_all(&dir);
+        let file = StateFile::new(dir.join("state.json"));
+        let _lock = file.lock().unwrap();
+        file.save(&sample()).unwrap();
+        let loaded = file.load().unwrap().unwrap();
+        assert_eq!(loaded.device_count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&file.path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
