@@ -47,6 +47,10 @@ if _ClientErrorBase is not None:
     class ClientError(_ClientErrorBase):  # type: ignore[valid-type,misc]
         """A service error, as botocore raises it."""
 
+        def __reduce__(self) -> Any:
+            # botocore's own __reduce__ rebuilds a plain ClientError; keep the subclass.
+            return self.__class__, (self.response, self.operation_name)
+
 else:  # pragma: no cover
 
     class ClientError(Exception):  # type: ignore[no-redef]

@@ -37,12 +37,48 @@ fn totp_at(secret: &str, t: f64, counter_offset: i64) -> PyResult<String> {
     )))
 }
 
+/// The server-side constraint table (shape name, pattern, min, max), for cross-checking against
+/// the botocore model.
+#[pyfunction]
+fn _constraints() -> Vec<crate::validate::Constraint> {
+    crate::validate::CONSTRAINTS.to_vec()
+}
+
+/// Member name, kind, required, min.
+type MemberRow = (&'static str, &'static str, bool, Option<i64>);
+
+/// The client-side input shapes: (operation, method, members).
+#[pyfunction]
+fn _input_shapes() -> Vec<(&'static str, &'static str, Vec<MemberRow>)> {
+    crate::shapes::OPERATIONS
+        .iter()
+        .map(|op| {
+            let members = op
+                .members
+                .iter()
+                .map(|m| {
+                    let kind = match m.kind {
+                        crate::shapes::Kind::String => "string",
+                        crate::shapes::Kind::Integer => "integer",
+                        crate::shapes::Kind::TagList => "tag_list",
+                        crate::shapes::Kind::StringList => "string_list",
+                    };
+                    (m.name, kind, m.required, m.min)
+                })
+                .collect();
+            (op.name, op.method, members)
+        })
+        .collect()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<resource::ServiceResource>()?;
     m.add_class::<device::VirtualMfaDevice>()?;
     m.add_function(wrap_pyfunction!(totp_at, m)?)?;
+    m.add_function(wrap_pyfunction!(_constraints, m)?)?;
+    m.add_function(wrap_pyfunction!(_input_shapes, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
