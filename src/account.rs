@@ -174,6 +174,8 @@ impl std::fmt::Debug for Entropy {
 /// Issued markers kept at most; the oldest is forgotten first (and then answers `Invalid Marker.`).
 pub const MARKERS_KEPT: usize = 100_000;
 const DEFAULT_MAX_ITEMS: usize = 100;
+/// Bytes a QR code of version 40, error correction M, holds in byte mode (ISO/IEC 18004).
+const QR_CAPACITY: usize = 2331;
 const ALPHANUMERIC_UPPER: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 #[derive(Debug)]
@@ -276,18 +278,14 @@ impl Account {
         }
         v.name("virtualMFADeviceName", name, None);
         v.tags(tags);
-        // The model sets no maximum for the name, but the SerialNumber built from path and name
-        // must fit serialNumberType (max 256) to be usable by any later call; a well-formed
-        // request whose serial would not fit is refused for the serial [CHOICE].
+        // The model sets no maximum for the name [DOC]; the only bound iamlite adds is that the
+        // otpauth URI must fit a QR code (version 40-M holds 2331 bytes), so the bootstrap PNG
+        // can always be made [CHOICE].
         if v.is_empty() {
-            let serial = arn::device_serial(
-                &self.config.partition,
-                &self.config.account_id,
-                path.unwrap_or("/"),
-                name,
-            );
-            if validate::java_len(&serial) > validate::SERIAL_MAX {
-                v.too_long("serialNumber", Some(&serial), validate::SERIAL_MAX);
+            let uri = otpauth::uri(name, self.account_label(), &"A".repeat(64));
+            if uri.len() > QR_CAPACITY {
+                let room = name.len().saturating_sub(uri.len() - QR_CAPACITY);
+                v.too_long("virtualMFADeviceName", Some(name), room);
             }
         }
         v.finish()?;
