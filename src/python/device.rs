@@ -251,6 +251,23 @@ impl VirtualMfaDevice {
         Vec::new()
     }
 
+    /// Jupyter: the QR code image, only for a device this process created.
+    fn _repr_png_<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        match &self.source {
+            Source::Created(b) => Ok(Some(PyBytes::new(py, &self.png(py, b)?))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Jupyter: a card with the QR code (when held), serial, status, user, enable date and tags;
+    /// never the base32 text.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        PyModule::import(slf.py(), "iamlite.display")?
+            .getattr("device_html")?
+            .call1((slf,))?
+            .extract()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "iam.VirtualMfaDevice(serial_number={})",

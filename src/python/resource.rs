@@ -203,4 +203,12 @@ impl ServiceResource {
     fn __repr__(&self) -> &'static str {
         "iam.ServiceResource()"
     }
+
+    /// Jupyter: a summary of the account.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        PyModule::import(slf.py(), "iamlite.display")?
+            .getattr("resource_html")?
+            .call1((slf,))?
+            .extract()
+    }
 }
