@@ -33,6 +33,6 @@ def decode_qr(png: bytes) -> str:
     import zxingcpp
     from PIL import Image
 
-    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)), formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(results) == 1, results
     return results[0].text

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from . import exceptions
 from ._native import Client, ServiceResource, VirtualMfaDevice, __version__
 from .clock import FrozenClock
 from .totp import TOTP
@@ -98,6 +97,10 @@ def _options(account_id, partition, account_alias, rng_seed, clock, quotas, stat
 
 def __getattr__(name: str) -> Any:
     # mock_iam imports botocore lazily: `import iamlite` stays light.
+    if name == "exceptions":
+        import importlib
+
+        return importlib.import_module(".exceptions", __name__)
     if name == "mock_iam":
         from .mock import mock_iam
 

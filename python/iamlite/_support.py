@@ -10,7 +10,7 @@ import json
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from . import _native
-from .exceptions import ResourceLoadException
+from . import exceptions as _exceptions
 
 #: boto3 client method name → IAM operation name, for the operations iamlite implements.
 METHOD_TO_API: Dict[str, str] = {
@@ -272,7 +272,7 @@ class _Resource:
         if self.meta.data is None:
             loader = getattr(self, "load", None)
             if loader is None:
-                raise ResourceLoadException(f"iam.{type(self).__name__} has no load method")
+                raise _exceptions.ResourceLoadException(f"iam.{type(self).__name__} has no load method")
             loader()
         return self.meta.data.get(key)
 

@@ -30,12 +30,20 @@ except ImportError:  # pragma: no cover - exercised in a botocore-free environme
             return _rebuild_param_error, (self.kwargs,)
 
 
-try:
-    from boto3.exceptions import ResourceLoadException as ResourceLoadException
-except ImportError:  # pragma: no cover
+class _ResourceLoadException(Exception):
+    """boto3's ResourceLoadException, for environments without boto3."""
 
-    class ResourceLoadException(Exception):  # type: ignore[no-redef]
-        """boto3's ResourceLoadException, for environments without boto3."""
+
+def __getattr__(name: str) -> Any:
+    # boto3 costs ~150 ms to import; its ResourceLoadException is looked up on first use only.
+    if name == "ResourceLoadException":
+        try:
+            from boto3.exceptions import ResourceLoadException as cls
+        except ImportError:  # pragma: no cover
+            cls = _ResourceLoadException
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _rebuild_param_error(kwargs: Dict[str, Any]) -> Exception:

@@ -29,22 +29,33 @@ is botocore's own code, so what the user sees is what botocore would build from 
 
 * parameter validation (``ParamValidationError``) happens first, exactly as for a real call;
 * a ``Stubber`` activated on an IAM client still wins (``before-call`` runs before the transport);
+* nothing is signed, so no credentials are needed for the call, and nothing is sent;
+* the answer is the HTTP response AWS would send: iamlite's result is written as IAM's query-protocol
+  XML (``<CreateUserResponse><CreateUserResult>…``, ``<ErrorResponse><Error>…``, with
+  ``x-amzn-requestid``, ``content-type``, ``content-length``, ``date`` headers) and parsed by *that
+  client's* botocore parser, after its ``before-parse`` handlers. So client settings apply as they
+  would to AWS: the AWS CLI's raw-blob parser keeps ``Base32StringSeed`` as base64 text (its
+  ``--outfile`` handler decodes it), boto3 gets ``bytes``; timestamps come back as botocore's
+  ``parse_timestamp`` makes them (tz-aware; on a machine whose local zone is UTC, dateutil labels
+  them ``tzlocal()`` as it does for real AWS responses; iamlite's native client says ``tzutc()``:
+  the instants are equal);
 * ``after-call`` handlers run (the AWS CLI writes ``--outfile`` from one);
 * errors are raised by botocore itself, as that client's modeled classes
   (``client.exceptions.NoSuchEntityException``), so ``except client.exceptions.X`` and
-  ``except botocore.exceptions.ClientError`` both work;
-* nothing is signed, so no credentials are needed for the call.
+  ``except botocore.exceptions.ClientError`` both work.
 
 The transport needs the request's parameters, which ``_make_request`` only sees serialized; a
-second class-level wrapper around ``_convert_to_request_dict`` stores the validated parameter dict
-in the call's ``request_context`` (key ``"iamlite_api_params"``) for ``_make_request`` to read.
+second class-level wrapper around ``_convert_to_request_dict`` (after botocore validated them)
+stores the parameter dict in the call's ``request_context`` (key ``"iamlite_api_params"``).
 
 Creating a client resolves credentials eagerly (botocore walks its provider chain, which ends
 with the EC2 instance-metadata endpoint). So that nothing leaves the process, an IAM client
 *created while a mock is active*, without explicit keys and on a session that has no credentials
 yet, gets placeholder keys (``iamlite`` / ``iamlite``) instead of a provider-chain lookup (moto sets
 fake environment credentials for the same reason). Other services' clients are left alone.
-Clients created before ``start()`` keep whatever credentials they had.
+Clients created before ``start()`` keep whatever credentials they had. (A client created inside
+a mock keeps its placeholder keys after ``stop()``: create clients for real AWS outside mocks.)
+Routing is process-wide, for every thread, as with moto.
 
 Which mock answers (nesting)
 ----------------------------
@@ -69,6 +80,10 @@ The account is created with the mock object, so ``m.resource`` works before ``st
 account, as with moto (a class decorator resets in ``setUp``/``setup_method`` when the class has
 one, so state created there reaches the test, else in each ``test*`` method).
 
+moto: inside both ``moto.mock_aws`` and ``mock_iam``, iamlite answers IAM (it routes before moto's
+``before-send`` hook) and moto answers every other service, so a suite can move IAM to iamlite
+one test at a time.
+
 An IAM operation iamlite does not implement raises ``iamlite.exceptions.UnsupportedOperation``
 naming it (botocore has validated its parameters first). The mock's account answers regardless of
 the client's region, endpoint URL or credentials; the ARNs use the mock's ``partition`` and
@@ -77,15 +92,20 @@ the client's region, endpoint URL or credentials; the ARNs use the mock's ``part
 
 from __future__ import annotations
 
+import base64
+import datetime as _dt
 import functools
 import inspect
+import re
 import threading
+from xml.sax.saxutils import escape as _xml_escape
 from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 import botocore.client
 import botocore.session
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
+from botocore.endpoint import convert_to_response_dict
 
 from . import resource as _new_resource
 from .exceptions import ClientError as _IamliteClientError
@@ -113,11 +133,129 @@ def current() -> Optional["mock_iam"]:
 # ---------------------------------------------------------------------------- the patches
 
 
-class _EmptyBody:
+class _Body:
     """The ``raw`` of the synthetic HTTP response: botocore reads ``stream()`` for ``content``."""
 
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
     def stream(self, **_: Any) -> Any:
-        return iter((b"",))
+        return iter((self._data,))
+
+
+_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
+# Characters XML 1.0 cannot carry at all (not even as references).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _NotXml(ValueError):
+    pass
+
+
+def _text(value: str) -> str:
+    if _NOT_XML.search(value):
+        raise _NotXml
+    return _xml_escape(value, {"\r": "&#13;"})  # a literal CR would be read back as LF
+
+
+def _to_xml(shape: Any, value: Any, tag: str, out: List[str]) -> None:
+    """Append ``value`` as AWS's query protocol writes it for ``shape`` (IAM's wire format)."""
+    kind = shape.type_name
+    if kind == "structure":
+        out.append(f"<{tag}>")
+        for name, member in shape.members.items():
+            if name in value and value[name] is not None:
+                _to_xml(member, value[name], member.serialization.get("name", name), out)
+        out.append(f"</{tag}>")
+    elif kind == "list":
+        member = shape.member
+        member_tag = member.serialization.get("name", "member")
+        out.append(f"<{tag}>")
+        for item in value:
+            _to_xml(member, item, member_tag, out)
+        out.append(f"</{tag}>")
+    elif kind == "map":
+        key_tag = shape.key.serialization.get("name", "key")
+        value_tag = shape.value.serialization.get("name", "value")
+        out.append(f"<{tag}>")
+        for k, v in value.items():
+            out.append("<entry>")
+            _to_xml(shape.key, k, key_tag, out)
+            _to_xml(shape.value, v, value_tag, out)
+            out.append("</entry>")
+        out.append(f"</{tag}>")
+    elif kind == "timestamp":
+        if isinstance(value, _dt.datetime):
+            text = value.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        else:
+            text = str(value)
+        out.append(f"<{tag}>{text}</{tag}>")
+    elif kind == "blob":
+        data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        out.append(f"<{tag}>{base64.b64encode(data).decode('ascii')}</{tag}>")
+    elif kind == "boolean":
+        out.append(f"<{tag}>{'true' if value else 'false'}</{tag}>")
+    else:
+        out.append(f"<{tag}>{_text(str(value))}</{tag}>")
+
+
+def _response_body(operation_model: Any, parsed: Dict[str, Any], request_id: str) -> bytes:
+    name = operation_model.name
+    out = [f'<{name}Response xmlns="{_XMLNS}">']
+    shape = operation_model.output_shape
+    if shape is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        _to_xml(shape, parsed, wrapper, out)
+    out.append(f"<ResponseMetadata><RequestId>{_text(request_id)}</RequestId></ResponseMetadata>")
+    out.append(f"</{name}Response>")
+    return "".join(out).encode("utf-8")
+
+
+def _error_body(error: Dict[str, Any], request_id: str) -> bytes:
+    out = [f'<ErrorResponse xmlns="{_XMLNS}"><Error>']
+    for key in ("Type", "Code", "Message"):
+        if key in error:
+            out.append(f"<{key}>{_text(str(error[key]))}</{key}>")
+    out.append(f"</Error><RequestId>{_text(request_id)}</RequestId></ErrorResponse>")
+    return "".join(out).encode("utf-8")
+
+
+def _http_response(client: Any, operation_model: Any, url: str, parsed: Dict[str, Any]) -> Any:
+    """The HTTP response AWS would have sent for iamlite's parsed answer, and botocore's own
+    parse of it (with this client's parser settings, ``before-parse`` handlers, modeled fields)."""
+    metadata = parsed.get("ResponseMetadata", {})
+    status = metadata.get("HTTPStatusCode", 200)
+    request_id = metadata.get("RequestId", "")
+    if status >= 300:
+        body = _error_body(parsed.get("Error", {}), request_id)
+    else:
+        body = _response_body(operation_model, parsed, request_id)
+    headers: Dict[str, str] = {}
+    for key, value in metadata.get("HTTPHeaders", {}).items():
+        headers[key] = value
+        if key == "content-type":
+            headers["content-length"] = str(len(body))
+    headers.setdefault("content-length", str(len(body)))
+    http = AWSResponse(url, status, headers, _Body(body))
+
+    endpoint = client._endpoint
+    response_dict = convert_to_response_dict(http, operation_model)
+    service_id = operation_model.service_model.service_id.hyphenize()
+    customized: Dict[str, Any] = {}
+    client.meta.events.emit(
+        f"before-parse.{service_id}.{operation_model.name}",
+        operation_model=operation_model,
+        response_dict=response_dict,
+        customized_response_dict=customized,
+    )
+    parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+    result = parser.parse(response_dict, operation_model.output_shape)
+    result.update(customized)
+    if status >= 300:
+        endpoint._add_modeled_error_fields(response_dict, result, operation_model, parser)
+    if "ResponseMetadata" in result:
+        result["ResponseMetadata"]["RetryAttempts"] = 0
+    return http, result
 
 
 def _is_iam(client: Any) -> bool:
@@ -157,14 +295,15 @@ def _make_request(self: Any, operation_model: Any, request_dict: Any, request_co
             context=request_context,
         )
         raise
-    metadata = parsed.get("ResponseMetadata", {})
-    http = AWSResponse(
-        request_dict.get("url", self.meta.endpoint_url),
-        metadata.get("HTTPStatusCode", 200),
-        metadata.get("HTTPHeaders", {}),
-        _EmptyBody(),
-    )
-    return http, parsed
+    url = request_dict.get("url", self.meta.endpoint_url) if isinstance(request_dict, dict) else ""
+    try:
+        return _http_response(self, operation_model, url, parsed)
+    except _NotXml:
+        # Text XML cannot carry (control characters echoed in a message): hand over
+        # iamlite's parse directly; it is what botocore builds with default parser settings.
+        metadata = parsed.get("ResponseMetadata", {})
+        http = AWSResponse(url, metadata.get("HTTPStatusCode", 200), metadata.get("HTTPHeaders", {}), _Body(b""))
+        return http, parsed
 
 
 def _create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
