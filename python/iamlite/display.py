@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 from html import escape
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Type
 
 #: How many rows a collection table shows before "… and N more".
 MAX_ROWS = 50
@@ -52,7 +52,7 @@ def _muted(text: str) -> str:
     return f'<span class="iamlite-muted">{escape(text)}</span>'
 
 
-def _load_error() -> Tuple[type, ...]:
+def _load_error() -> Tuple[Type[BaseException], ...]:
     from .exceptions import ResourceLoadException  # boto3's class when boto3 is importable
 
     return (ResourceLoadException,)
@@ -145,9 +145,7 @@ def device_html(device: Any) -> str:
     ]
     body = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
     qr = _qr_img(device)
-    hint = (
-        f'<p class="iamlite-muted">Scan with an authenticator app.</p>' if qr else ""
-    )
+    hint = '<p class="iamlite-muted">Scan with an authenticator app.</p>' if qr else ""
     return (
         f'{_STYLE}<div class="iamlite-card iamlite-device">{qr}'
         f"<div><strong>iam.VirtualMfaDevice</strong><table>{body}</table>{hint}</div></div>"
@@ -285,6 +283,6 @@ def _table(title: str, columns: Sequence[Column], items: Iterable[Any], max_rows
 
 def collection_html(collection: Any, max_rows: int = MAX_ROWS) -> str:
     """An HTML table of a collection's items (at most ``max_rows``, then "… and N more")."""
-    method = getattr(collection, "_method", None)
+    method = str(getattr(collection, "_method", ""))
     title, columns = _COLUMNS.get(method, ("items", lambda: [("Item", lambda x: _text(repr(x)))]))
     return _table(title, columns(), collection, max_rows)

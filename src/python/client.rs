@@ -436,6 +436,12 @@ impl Client {
         Ok(seed)
     }
 
+    /// The account id this client answers for.
+    #[getter]
+    fn _account_id(&self) -> &str {
+        &self.shared.ids.account_id
+    }
+
     fn __repr__(&self) -> String {
         "<iamlite.Client iam>".to_string()
     }
