@@ -337,10 +337,7 @@ impl Account {
         let mut v = Violations::new();
         v.serial(serial);
         v.finish()?;
-        let device = self
-            .devices
-            .get(serial)
-            .ok_or_else(|| IamError::no_such_device(serial))?;
+        let device = self.device(serial)?;
         if device.assignment.is_some() {
             return Err(IamError::device_delete_conflict());
         }
@@ -395,6 +392,12 @@ impl Account {
         let resume = if more { last.cloned() } else { None };
         let marker = self.issue_marker(resume, Listing::VirtualDevices)?;
         Ok(Page { items, marker })
+    }
+
+    fn device(&self, serial: &str) -> IamResult<&Device> {
+        self.devices
+            .get(serial)
+            .ok_or_else(|| IamError::no_such_device(serial))
     }
 
     /// The device's name (the part of the serial after the path).
@@ -622,10 +625,7 @@ impl Account {
         self.check_codes(&mut v, code1, code2);
         v.finish()?;
         let user_id = self.find_user(user_name)?.user_id.clone();
-        let device = self
-            .devices
-            .get(serial)
-            .ok_or_else(|| IamError::no_such_device(serial))?;
+        let device = self.device(serial)?;
         if device.assignment.is_some() {
             return Err(IamError::device_in_use());
         }
@@ -656,10 +656,7 @@ impl Account {
             Some(name) => Some(self.find_user(name)?.user_id.clone()),
             None => None,
         };
-        let device = self
-            .devices
-            .get(serial)
-            .ok_or_else(|| IamError::no_such_device(serial))?;
+        let device = self.device(serial)?;
         match (&device.assignment, wanted) {
             (Some(a), Some(w)) if a.user_id == w => Ok(w),
             // Without UserName, the device's own user is meant [CHOICE].
@@ -723,10 +720,7 @@ impl Account {
             Some(name) => Some(self.find_user(name)?.user_id.clone()),
             None => None,
         };
-        let device = self
-            .devices
-            .get(serial)
-            .ok_or_else(|| IamError::no_such_device(serial))?;
+        let device = self.device(serial)?;
         let assignment = device
             .assignment
             .as_ref()
