@@ -176,6 +176,8 @@ pub const MARKERS_KEPT: usize = 100_000;
 const DEFAULT_MAX_ITEMS: usize = 100;
 /// Bytes a QR code of version 40, error correction M, holds in byte mode (ISO/IEC 18004).
 const QR_CAPACITY: usize = 2331;
+/// Base32 characters of a 40-byte seed, without padding.
+const SEED_TEXT_LEN: usize = 64;
 const ALPHANUMERIC_UPPER: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 #[derive(Debug)]
@@ -282,9 +284,9 @@ impl Account {
         // otpauth URI must fit a QR code (version 40-M holds 2331 bytes), so the bootstrap PNG
         // can always be made [CHOICE].
         if v.is_empty() {
-            let uri = otpauth::uri(name, self.account_label(), &"A".repeat(64));
-            if uri.len() > QR_CAPACITY {
-                let room = name.len().saturating_sub(uri.len() - QR_CAPACITY);
+            let uri_len = otpauth::uri_len(name, self.account_label(), SEED_TEXT_LEN);
+            if uri_len > QR_CAPACITY {
+                let room = name.len().saturating_sub(uri_len - QR_CAPACITY);
                 v.too_long("virtualMFADeviceName", Some(name), room);
             }
         }

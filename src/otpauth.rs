@@ -19,6 +19,28 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// The length of `percent_encode(text)` without building it.
+pub fn encoded_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                1
+            } else {
+                3
+            }
+        })
+        .sum()
+}
+
+/// The length of `uri(device_name, account_label, seed)` for a seed of `seed_len` characters.
+pub fn uri_len(device_name: &str, account_label: &str, seed_len: usize) -> usize {
+    "otpauth://totp/:@?secret=&issuer=".len()
+        + 2 * ISSUER.len()
+        + encoded_len(device_name)
+        + encoded_len(account_label)
+        + seed_len
+}
+
 /// The label holds the device name only (no path); the `@` before the account stays literal.
 pub fn uri(device_name: &str, account_label: &str, base32_seed: &str) -> Zeroizing<String> {
     Zeroizing::new(format!(
@@ -31,6 +53,16 @@ pub fn uri(device_name: &str, account_label: &str, base32_seed: &str) -> Zeroizi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uri_len_is_the_length_of_the_uri() {
+        for name in ["alice", "a+b=c,d@e", "x".repeat(300).as_str()] {
+            assert_eq!(
+                uri_len(name, "123456789012", 64),
+                uri(name, "123456789012", &"A".repeat(64)).len()
+            );
+        }
+    }
 
     #[test]
     fn encodes_like_rfc3986_path_text() {

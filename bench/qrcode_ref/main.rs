@@ -11,6 +11,7 @@
 //!                    png crate, Compression::Fastest) iamlite writes
 //!
 //! Usage: qrcode_ref ROUNDS  → one JSON object on stdout: {"row": [ns per call, ...], ...}
+//!        qrcode_ref ROUNDS profile → only `iamlite::qr::png_for`, ROUNDS times (for `perf record`)
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -73,6 +74,14 @@ fn main() {
             iamlite::otpauth::uri(&format!("device-{i}"), "123456789012", &seed(i)).to_string()
         })
         .collect();
+    if std::env::args().nth(2).as_deref() == Some("profile") {
+        let t = Instant::now();
+        for u in &uris {
+            black_box(iamlite::qr::png_for(u.as_bytes()).expect("png"));
+        }
+        eprintln!("{:.1} us per png_for", t.elapsed().as_secs_f64() * 1e6 / rounds as f64);
+        return;
+    }
     let names = ["iamlite_png", "iamlite_matrix", "crate_matrix", "crate_png"];
     let mut times: Vec<Vec<u64>> = vec![Vec::with_capacity(rounds); names.len()];
     // Warm up caches and the allocator.

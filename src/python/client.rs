@@ -53,12 +53,32 @@ impl Client {
         operation_name: &str,
         f: impl FnOnce(&mut Account, i64) -> IamResult<T>,
     ) -> PyResult<(T, String, i64)> {
+        self.run_with(py, operation_name, true, f)
+    }
+
+    /// `run`, drawing a RequestId only where one is returned: always for client responses,
+    /// only on errors for resources (whose results carry no ResponseMetadata).
+    pub fn run_with<T>(
+        &self,
+        py: Python<'_>,
+        operation_name: &str,
+        always_request_id: bool,
+        f: impl FnOnce(&mut Account, i64) -> IamResult<T>,
+    ) -> PyResult<(T, String, i64)> {
         let now = self.shared.now(py)?;
+        let request_id = |account: &mut Account, ok: bool| {
+            if ok && !always_request_id {
+                String::new()
+            } else {
+                account.request_id()
+            }
+        };
         let (result, request_id) = match &self.shared.state {
             None => {
                 let mut account = self.shared.lock_detached(py);
                 let result = f(&mut account, now);
-                (result, account.request_id())
+                let rid = request_id(&mut account, result.is_ok());
+                (result, rid)
             }
             Some(file) => {
                 // Lock order: the state file first, then the account.
@@ -71,7 +91,8 @@ impl Client {
                 if result.is_ok() {
                     file.save(&account).map_err(|e| state_error(py, e))?;
                 }
-                (result, account.request_id())
+                let rid = request_id(&mut account, result.is_ok());
+                (result, rid)
             }
         };
         match result {

@@ -89,7 +89,7 @@ impl ServiceResource {
         let r = Request::new(kwargs);
         let (path, name, tags) = (r.str("Path"), r.req("VirtualMFADeviceName"), r.tags("Tags"));
         let with_tags = kwargs.contains("Tags")? && !tags.is_empty();
-        let (created, _, _) = self.client.get().run(py, op.name, |a, _| {
+        let (created, _, _) = self.client.get().run_with(py, op.name, false, |a, _| {
             a.create_virtual_mfa_device(path.as_deref(), &name, &tags)
         })?;
         let bootstrap = Bootstrap {
