@@ -27,7 +27,8 @@ pub struct Operation {
     pub name: &'static str,
     /// The boto3 client method name.
     pub method: &'static str,
-    /// In the model's order; botocore lists them in this order in "must be one of".
+    /// In the model's order; botocore lists them in this order in "must be one of". Empty means
+    /// the operation has no input shape, and botocore then checks no parameters at all.
     pub members: &'static [Member],
 }
 

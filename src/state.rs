@@ -8,6 +8,7 @@
 
 use crate::account::{Account, AccountConfig, Entropy, Quotas};
 use crate::model::{Assignment, Device, Listing, MarkerState, Secret, Tag, User};
+use rand::TryRngCore;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -167,7 +168,16 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         path: path.into(),
         why,
     };
-    let doc: Document = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+    drop(value);
+    // serde's own messages quote the offending value, which may be a seed: only its position
+    // and category are reported.
+    let doc: Document = serde_json::from_str(text).map_err(|e| {
+        corrupt(format!(
+            "a field is missing or has the wrong type or value at line {} column {}",
+            e.line(),
+            e.column()
+        ))
+    })?;
     let a = doc.account;
     let config = AccountConfig {
         account_id: a.account_id,
@@ -182,7 +192,9 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         accept_any_code: a.accept_any_code,
         ..AccountConfig::default()
     };
-    config.check().map_err(corrupt)?;
+    config
+        .check()
+        .map_err(|_| corrupt("the account id, partition or alias is invalid".into()))?;
     let mut account = Account::new(config, Entropy::Os, a.created);
     for u in a.users {
         let key = u.name.to_lowercase();
@@ -307,15 +319,23 @@ impl StateFile {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let mut tmp_name = self.path.file_name().unwrap_or_default().to_owned();
-        tmp_name.push(format!(".tmp.{}", std::process::id()));
+        let base = self.path.file_name().unwrap_or_default().to_owned();
+        self.remove_stale_temps(&dir, &base);
+        let mut suffix = [0u8; 8];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut suffix)
+            .map_err(|e| io_err(&self.path, std::io::Error::other(e.to_string())))?;
+        let mut tmp_name = base.clone();
+        tmp_name.push(format!(
+            ".tmp.{}.{}",
+            std::process::id(),
+            data_encoding::HEXLOWER.encode(&suffix)
+        ));
         let tmp = dir.join(tmp_name);
         let result = (|| -> std::io::Result<()> {
-            let mut f = private_options()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp)?;
+            // create_new: O_CREAT|O_EXCL, which neither reuses a file left there (whose mode
+            // could be wider than 0600) nor follows a symlink planted at the name.
+            let mut f = private_options().write(true).create_new(true).open(&tmp)?;
             f.write_all(text.as_bytes())?;
             f.sync_all()?;
             fs::rename(&tmp, &self.path)?;
@@ -328,6 +348,23 @@ impl StateFile {
             let _ = fs::remove_file(&tmp);
         }
         result.map_err(|e| io_err(&self.path, e))
+    }
+}
+
+impl StateFile {
+    /// Temp files of writers that died mid-save. Only called with the lock held, so no live
+    /// writer owns one.
+    fn remove_stale_temps(&self, dir: &Path, base: &std::ffi::OsStr) {
+        let mut prefix = base.to_owned();
+        prefix.push(".tmp.");
+        let prefix = prefix.to_string_lossy().into_owned();
+        if let Ok(entries) = fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 }
 

@@ -60,6 +60,13 @@ def test_constraint_matches_botocore(row):
     assert shape.metadata.get("max") == maximum
 
 
+def test_operations_without_members_have_no_input_shape():
+    """iamlite skips client-side validation for them, as botocore does without an input shape."""
+    for operation, _, members in _native._input_shapes():
+        if not members:
+            assert MODEL.operation_model(operation).input_shape is None, operation
+
+
 def test_every_operation_iamlite_serves_is_in_the_model():
     names = set(MODEL.operation_names)
     for operation, _, _ in _native._input_shapes():

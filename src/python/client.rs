@@ -82,7 +82,8 @@ impl Client {
             }
             Some(file) => {
                 // Lock order: the state file first, then the account.
-                let _file_lock = file.lock().map_err(|e| state_error(py, e))?;
+                // Another process may hold the file for a while: wait without the GIL.
+                let _file_lock = py.detach(|| file.lock()).map_err(|e| state_error(py, e))?;
                 let mut account = self.shared.lock_detached(py);
                 if let Some(stored) = file.load().map_err(|e| state_error(py, e))? {
                     *account = stored;
@@ -115,7 +116,9 @@ impl Client {
         params: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         params::check(py, op, params)?;
-        let dict = params.cast::<PyDict>()?;
+        // `check` accepted a dict, or the operation takes no input and ignores what it got.
+        let empty = PyDict::new(py);
+        let dict = params.cast::<PyDict>().unwrap_or(&empty);
         let r = Request::new(dict);
         let out = PyDict::new(py);
         let ids = &self.shared.ids;

@@ -66,17 +66,31 @@ impl Shared {
                 time.bind(py).getattr("time")?.call0()?.extract()?
             }
         };
-        if !t.is_finite() {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "the clock returned a time that is not finite",
-            ));
-        }
-        Ok(t.floor() as i64)
+        checked_epoch(t)
     }
 
     pub fn clock(&self, py: Python<'_>) -> Option<Py<PyAny>> {
         self.clock.as_ref().map(|c| c.clone_ref(py))
     }
+}
+
+/// Python's datetime covers years 1 to 9999; a clock outside that range could not date anything,
+/// so it is refused before any change is made.
+const EPOCH_MIN: f64 = -62_135_596_800.0;
+const EPOCH_MAX: f64 = 253_402_300_799.0;
+
+fn checked_epoch(t: f64) -> PyResult<i64> {
+    if !t.is_finite() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "the clock returned a time that is not finite",
+        ));
+    }
+    if !(EPOCH_MIN..=EPOCH_MAX).contains(&t) {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "the clock returned a time outside the years 1 to 9999",
+        ));
+    }
+    Ok(t.floor() as i64)
 }
 
 /// Keyword options shared by `resource()` and `client()`.
@@ -133,7 +147,7 @@ pub fn build_account(py: Python<'_>, options: AccountOptions<'_, '_>) -> PyResul
     let state = state_file.map(StateFile::new);
     let stored = match &state {
         Some(file) => {
-            let _lock = file.lock().map_err(|e| state_error(py, e))?;
+            let _lock = py.detach(|| file.lock()).map_err(|e| state_error(py, e))?;
             let stored = file.load().map_err(|e| state_error(py, e))?;
             if stored.is_none() {
                 let mut fresh = Account::new(config.clone(), Entropy::Os, 0);
