@@ -1,8 +1,8 @@
-//! Unit tests of the account state machine against `/work/shared/aws-reference.md`.
+//! Unit tests of the account state machine against `aws-reference.md` (the shared specification).
 //! Time is always a parameter (`NOW`), randomness always `Entropy::seeded`.
 
 use super::*;
-use crate::model::{Secret, Tag, User};
+use crate::model::{DeviceEntry, MfaEntry, Page, Secret, Tag, User};
 use crate::totp;
 use crate::validate::{PATH_MESSAGE, USER_NAME_MESSAGE};
 
