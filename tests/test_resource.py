@@ -228,3 +228,11 @@ def test_paginator_matches_botocore_semantics(client):
     names = [d["SerialNumber"][-2:] for d in first["VirtualMFADevices"] + rest["VirtualMFADevices"]]
     assert names == [f"d{i}" for i in range(7)]
     assert client.can_paginate("list_users") and not client.can_paginate("create_user")
+
+
+def test_client_meta_and_close_like_botocore(client):
+    assert client.meta.service_model.service_name == "iam"
+    assert client.meta.region_name == "aws-global"
+    assert client.meta.method_to_api_mapping["create_virtual_mfa_device"] == "CreateVirtualMFADevice"
+    client.close()
+    assert client.list_users()["Users"] == []

@@ -57,6 +57,18 @@ class ClientMeta:
             "aws-us-gov": "https://iam.us-gov.amazonaws.com",
         }.get(partition, "https://iam.amazonaws.com")
 
+    @property
+    def service_model(self) -> Any:
+        """botocore's IAM service model (None without botocore); loaded on first use."""
+        if not hasattr(self, "_service_model"):
+            try:
+                import botocore.session
+
+                self._service_model = botocore.session.get_session().get_service_model("iam")
+            except ImportError:  # pragma: no cover
+                self._service_model = None
+        return self._service_model
+
     def __repr__(self) -> str:
         return f"ClientMeta(service_name='iam', partition={self.partition!r})"
 

@@ -460,6 +460,9 @@ impl Client {
         Ok(seed)
     }
 
+    /// Like botocore's `close()`: there is no connection to close.
+    fn close(&self) {}
+
     /// The account id this client answers for.
     #[getter]
     fn _account_id(&self) -> &str {
