@@ -30,15 +30,17 @@ is botocore's own code, so what the user sees is what botocore would build from 
 * parameter validation (``ParamValidationError``) happens first, exactly as for a real call;
 * a ``Stubber`` activated on an IAM client still wins (``before-call`` runs before the transport);
 * nothing is signed, so no credentials are needed for the call, and nothing is sent;
-* the answer is the HTTP response AWS would send: iamlite's result is written as IAM's query-protocol
-  XML (``<CreateUserResponse><CreateUserResult>…``, ``<ErrorResponse><Error>…``, with
-  ``x-amzn-requestid``, ``content-type``, ``content-length``, ``date`` headers) and parsed by *that
-  client's* botocore parser, after its ``before-parse`` handlers. So client settings apply as they
-  would to AWS: the AWS CLI's raw-blob parser keeps ``Base32StringSeed`` as base64 text (its
-  ``--outfile`` handler decodes it), boto3 gets ``bytes``; timestamps come back as botocore's
-  ``parse_timestamp`` makes them (tz-aware; on a machine whose local zone is UTC, dateutil labels
-  them ``tzlocal()`` as it does for real AWS responses; iamlite's native client says ``tzutc()``:
-  the instants are equal);
+* the answer is what botocore would build from AWS's HTTP response. For a client with parser
+  settings (the AWS CLI's raw-blob parser keeps ``Base32StringSeed`` as base64 text, and its
+  ``--outfile`` handler decodes it), with ``before-parse`` handlers, or for an error, iamlite's
+  result is written as IAM's query-protocol XML (``<CreateUserResponse><CreateUserResult>…``,
+  ``<ErrorResponse><Error>…``, with ``x-amzn-requestid``, ``content-type``, ``content-length``,
+  ``date`` headers) and parsed by *that client's* botocore parser. A successful answer to a client
+  that parses by default skips the round trip: botocore would rebuild iamlite's dict value for
+  value (a test compares both paths), so it is handed over directly, with its timestamps passed
+  through botocore's own timestamp parser. Either way timestamps are tz-aware as botocore makes
+  them (on a machine whose local zone is UTC, dateutil labels them ``tzlocal()``, as for real AWS
+  responses; iamlite's native client says ``tzutc()``: the instants are equal);
 * ``after-call`` handlers run (the AWS CLI writes ``--outfile`` from one);
 * errors are raised by botocore itself, as that client's modeled classes
   (``client.exceptions.NoSuchEntityException``), so ``except client.exceptions.X`` and
