@@ -10,9 +10,19 @@ use crate::validate::{self, Violations};
 use std::collections::BTreeSet;
 
 impl Account {
-    pub(super) fn check_codes(&self, v: &mut Violations, code1: &str, code2: &str) {
+    /// The format checks of EnableMFADevice and ResyncMFADevice, in the model's member order.
+    fn check_code_request(
+        user_name: &str,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+    ) -> IamResult<()> {
+        let mut v = Violations::new();
+        v.user_name("userName", user_name, validate::EXISTING_USER_NAME_MAX);
+        v.serial(serial);
         v.code("authenticationCode1", code1);
         v.code("authenticationCode2", code2);
+        v.finish()
     }
 
     pub(super) fn codes_match(
@@ -40,11 +50,7 @@ impl Account {
         code2: &str,
         now: i64,
     ) -> IamResult<()> {
-        let mut v = Violations::new();
-        v.user_name("userName", user_name, validate::EXISTING_USER_NAME_MAX);
-        v.serial(serial);
-        self.check_codes(&mut v, code1, code2);
-        v.finish()?;
+        Self::check_code_request(user_name, serial, code1, code2)?;
         let user_id = self.find_user(user_name)?.user_id.clone();
         let device = self.device(serial)?;
         if device.assignment.is_some() {
@@ -117,11 +123,7 @@ impl Account {
         code2: &str,
         now: i64,
     ) -> IamResult<()> {
-        let mut v = Violations::new();
-        v.user_name("userName", user_name, validate::EXISTING_USER_NAME_MAX);
-        v.serial(serial);
-        self.check_codes(&mut v, code1, code2);
-        v.finish()?;
+        Self::check_code_request(user_name, serial, code1, code2)?;
         self.enabled_for(Some(user_name), serial)?;
         if !self.codes_match(serial, code1, code2, now, self.config.resync_window) {
             return Err(IamError::invalid_code());
