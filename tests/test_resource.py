@@ -236,3 +236,14 @@ def test_client_meta_and_close_like_botocore(client):
     assert client.meta.method_to_api_mapping["create_virtual_mfa_device"] == "CreateVirtualMFADevice"
     client.close()
     assert client.list_users()["Users"] == []
+
+
+def test_missing_identifiers_raise_boto3s_value_error(iam):
+    for make, message in [
+        (lambda: iam.VirtualMfaDevice(None), "Required parameter serial_number not set"),
+        (lambda: iam.User(None), "Required parameter name not set"),
+        (lambda: iam.MfaDevice("bob", None), "Required parameter serial_number not set"),
+        (lambda: BOTO_IAM.VirtualMfaDevice(None), "Required parameter serial_number not set"),
+    ]:
+        with pytest.raises(ValueError, match=f"^{message}$"):
+            make()

@@ -107,8 +107,27 @@ impl ServiceResource {
 
     /// A device by its SerialNumber (no call is made; boto3's no-load behaviour applies).
     #[allow(non_snake_case)]
-    fn VirtualMfaDevice(&self, py: Python<'_>, serial_number: String) -> VirtualMfaDevice {
-        VirtualMfaDevice::new(serial_number, self.client.clone_ref(py), Source::Unloaded)
+    fn VirtualMfaDevice(
+        &self,
+        py: Python<'_>,
+        serial_number: &Bound<'_, PyAny>,
+    ) -> PyResult<VirtualMfaDevice> {
+        if serial_number.is_none() {
+            // boto3's text for a missing identifier.
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "Required parameter serial_number not set",
+            ));
+        }
+        let serial: String = serial_number.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(
+                "serial_number must be a str (an MFA device ARN)",
+            )
+        })?;
+        Ok(VirtualMfaDevice::new(
+            serial,
+            self.client.clone_ref(py),
+            Source::Unloaded,
+        ))
     }
 
     /// CreateUser → a `User` resource.
@@ -127,7 +146,7 @@ impl ServiceResource {
 
     /// A user by name (loaded with GetUser on first attribute read).
     #[allow(non_snake_case)]
-    fn User<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+    fn User<'py>(&self, py: Python<'py>, name: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         support(py)?
             .getattr("User")?
             .call1((self.client.clone_ref(py), name))
@@ -138,8 +157,8 @@ impl ServiceResource {
     fn MfaDevice<'py>(
         &self,
         py: Python<'py>,
-        user_name: String,
-        serial_number: String,
+        user_name: Bound<'py, PyAny>,
+        serial_number: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         support(py)?.getattr("MfaDevice")?.call1((
             self.client.clone_ref(py),
