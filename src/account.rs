@@ -189,6 +189,8 @@ pub struct Account {
     pub(crate) user_keys: HashMap<String, String>,
     /// UserId → serials of the devices enabled for the user.
     pub(crate) enabled: HashMap<String, BTreeSet<String>>,
+    /// Serials of all enabled devices, so an `Assigned` page costs O(page).
+    pub(crate) assigned: BTreeSet<String>,
     pub(crate) markers: HashMap<String, MarkerState>,
     pub(crate) marker_order: VecDeque<String>,
     pub(crate) entropy: Entropy,
@@ -203,6 +205,7 @@ impl Account {
             users: BTreeMap::new(),
             user_keys: HashMap::new(),
             enabled: HashMap::new(),
+            assigned: BTreeSet::new(),
             markers: HashMap::new(),
             marker_order: VecDeque::new(),
             entropy,

@@ -220,6 +220,7 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
                         "a device is enabled for a user that is missing".into(),
                     ));
                 }
+                account.assigned.insert(d.serial.clone());
                 account
                     .enabled
                     .entry(user_id.clone())

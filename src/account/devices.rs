@@ -116,7 +116,17 @@ impl Account {
         let mut items = Vec::with_capacity(limit.min(self.devices.len()));
         let mut last: Option<&String> = None;
         let mut more = false;
-        for (serial, device) in self.devices.range::<String, _>(after_bound(&after)) {
+        // `Assigned` walks the index of enabled devices; `Unassigned` and `Any` walk all devices
+        // (skipping enabled ones for `Unassigned`).
+        let candidates: Box<dyn Iterator<Item = (&String, &Device)>> = match want {
+            Some(true) => Box::new(
+                self.assigned
+                    .range::<String, _>(after_bound(&after))
+                    .filter_map(|s| self.devices.get_key_value(s)),
+            ),
+            _ => Box::new(self.devices.range::<String, _>(after_bound(&after))),
+        };
+        for (serial, device) in candidates {
             if want.is_some_and(|w| w != device.assignment.is_some()) {
                 continue;
             }

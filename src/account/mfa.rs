@@ -69,6 +69,7 @@ impl Account {
                 enable_date: now,
             });
         }
+        self.assigned.insert(serial.to_string());
         self.enabled
             .entry(user_id)
             .or_default()
@@ -111,6 +112,7 @@ impl Account {
         if let Some(set) = self.enabled.get_mut(&user_id) {
             set.remove(serial);
         }
+        self.assigned.remove(serial);
         Ok(())
     }
 

@@ -2261,3 +2261,39 @@ fn request_ids_are_uuid_v4_and_reproducible() {
     assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
     assert_ne!(a.request_id(), id);
 }
+
+/// `Assigned` pages come from the index of enabled devices, in serial order, and stay right as
+/// devices are enabled and deactivated among many unassigned ones.
+#[test]
+fn assigned_pages_walk_the_enabled_index() {
+    let mut a = account();
+    let serials: Vec<String> = (0..300)
+        .map(|i| new_device(&mut a, &format!("d{i:03}")))
+        .collect();
+    new_user(&mut a, "bob");
+    for i in [250, 7, 120] {
+        enable(&mut a, "bob", &serials[i]);
+    }
+    let first = a
+        .list_virtual_mfa_devices(Some("Assigned"), None, Some(2))
+        .unwrap();
+    let names: Vec<&str> = first.items.iter().map(|e| e.serial.as_str()).collect();
+    assert_eq!(names, [serials[7].as_str(), serials[120].as_str()]);
+    assert!(first.items.iter().all(|e| e.assigned.is_some()));
+    let marker = first.marker.clone().unwrap();
+    let rest = a
+        .list_virtual_mfa_devices(Some("Assigned"), Some(&marker), Some(2))
+        .unwrap();
+    assert_eq!(rest.items.len(), 1);
+    assert_eq!(rest.items[0].serial, serials[250]);
+    assert!(rest.marker.is_none());
+    a.deactivate_mfa_device(Some("bob"), &serials[120]).unwrap();
+    assert_eq!(
+        assigned_serials(&mut a),
+        vec![serials[7].clone(), serials[250].clone()]
+    );
+    let unassigned = a
+        .list_virtual_mfa_devices(Some("Unassigned"), None, Some(1000))
+        .unwrap();
+    assert_eq!(unassigned.items.len(), 298);
+}
