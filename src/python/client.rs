@@ -473,7 +473,7 @@ impl Client {
         "<iamlite.Client iam>".to_string()
     }
 
-    /// CreateVirtualMFADevice.
+    /// CreateVirtualMFADevice(VirtualMFADeviceName, Path='/', Tags=[]) → {'VirtualMFADevice': {'SerialNumber', 'Base32StringSeed', 'QRCodePNG'}}; the only call that returns the seed and QR code.
     #[pyo3(signature = (*args, **kwargs))]
     fn create_virtual_mfa_device<'py>(
         &self,
@@ -483,7 +483,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "create_virtual_mfa_device", args, kwargs)
     }
-    /// DeleteVirtualMFADevice.
+    /// DeleteVirtualMFADevice(SerialNumber): refused with DeleteConflict while the device is enabled.
     #[pyo3(signature = (*args, **kwargs))]
     fn delete_virtual_mfa_device<'py>(
         &self,
@@ -493,7 +493,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "delete_virtual_mfa_device", args, kwargs)
     }
-    /// ListVirtualMFADevices.
+    /// ListVirtualMFADevices(AssignmentStatus='Any', Marker, MaxItems=100) → {'VirtualMFADevices', 'IsTruncated', 'Marker'?}, in SerialNumber order.
     #[pyo3(signature = (*args, **kwargs))]
     fn list_virtual_mfa_devices<'py>(
         &self,
@@ -503,7 +503,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "list_virtual_mfa_devices", args, kwargs)
     }
-    /// EnableMFADevice.
+    /// EnableMFADevice(UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2): two consecutive TOTP codes of the device.
     #[pyo3(signature = (*args, **kwargs))]
     fn enable_mfa_device<'py>(
         &self,
@@ -513,7 +513,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "enable_mfa_device", args, kwargs)
     }
-    /// DeactivateMFADevice.
+    /// DeactivateMFADevice(SerialNumber, UserName?): the device stays, unassigned.
     #[pyo3(signature = (*args, **kwargs))]
     fn deactivate_mfa_device<'py>(
         &self,
@@ -523,7 +523,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "deactivate_mfa_device", args, kwargs)
     }
-    /// ResyncMFADevice.
+    /// ResyncMFADevice(UserName, SerialNumber, AuthenticationCode1, AuthenticationCode2): two consecutive codes within ±20 steps.
     #[pyo3(signature = (*args, **kwargs))]
     fn resync_mfa_device<'py>(
         &self,
@@ -533,7 +533,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "resync_mfa_device", args, kwargs)
     }
-    /// GetMFADevice.
+    /// GetMFADevice(SerialNumber, UserName?) → {'UserName', 'SerialNumber', 'EnableDate'} of an enabled device.
     #[pyo3(signature = (*args, **kwargs))]
     fn get_mfa_device<'py>(
         &self,
@@ -543,7 +543,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "get_mfa_device", args, kwargs)
     }
-    /// ListMFADevices.
+    /// ListMFADevices(UserName?, Marker, MaxItems) → {'MFADevices', 'IsTruncated', 'Marker'?}.
     #[pyo3(signature = (*args, **kwargs))]
     fn list_mfa_devices<'py>(
         &self,
@@ -553,7 +553,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "list_mfa_devices", args, kwargs)
     }
-    /// TagMFADevice.
+    /// TagMFADevice(SerialNumber, Tags): adds or overwrites tags (case-sensitive keys, at most 50).
     #[pyo3(signature = (*args, **kwargs))]
     fn tag_mfa_device<'py>(
         &self,
@@ -563,7 +563,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "tag_mfa_device", args, kwargs)
     }
-    /// UntagMFADevice.
+    /// UntagMFADevice(SerialNumber, TagKeys): keys that are not there are ignored.
     #[pyo3(signature = (*args, **kwargs))]
     fn untag_mfa_device<'py>(
         &self,
@@ -573,7 +573,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "untag_mfa_device", args, kwargs)
     }
-    /// ListMFADeviceTags.
+    /// ListMFADeviceTags(SerialNumber, Marker, MaxItems) → {'Tags', 'IsTruncated', 'Marker'?}, sorted by key.
     #[pyo3(signature = (*args, **kwargs))]
     fn list_mfa_device_tags<'py>(
         &self,
@@ -583,7 +583,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "list_mfa_device_tags", args, kwargs)
     }
-    /// CreateUser.
+    /// CreateUser(UserName, Path='/', Tags=[]) → {'User': {...}}; names are unique case-insensitively.
     #[pyo3(signature = (*args, **kwargs))]
     fn create_user<'py>(
         &self,
@@ -593,7 +593,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "create_user", args, kwargs)
     }
-    /// GetUser.
+    /// GetUser(UserName?) → {'User': {...}}; without UserName, the account root.
     #[pyo3(signature = (*args, **kwargs))]
     fn get_user<'py>(
         &self,
@@ -603,7 +603,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "get_user", args, kwargs)
     }
-    /// UpdateUser.
+    /// UpdateUser(UserName, NewUserName?, NewPath?): the user keeps its MFA devices.
     #[pyo3(signature = (*args, **kwargs))]
     fn update_user<'py>(
         &self,
@@ -613,7 +613,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "update_user", args, kwargs)
     }
-    /// DeleteUser.
+    /// DeleteUser(UserName): refused with DeleteConflict while an MFA device is enabled.
     #[pyo3(signature = (*args, **kwargs))]
     fn delete_user<'py>(
         &self,
@@ -623,7 +623,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "delete_user", args, kwargs)
     }
-    /// ListUsers.
+    /// ListUsers(PathPrefix='/', Marker, MaxItems) → {'Users', 'IsTruncated', 'Marker'?}.
     #[pyo3(signature = (*args, **kwargs))]
     fn list_users<'py>(
         &self,
@@ -633,7 +633,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         call!(self, py, "list_users", args, kwargs)
     }
-    /// GetAccountSummary.
+    /// GetAccountSummary() → {'SummaryMap': {...}} with MFADevices, MFADevicesInUse, Users, UsersQuota, …
     #[pyo3(signature = (*args, **kwargs))]
     fn get_account_summary<'py>(
         &self,
