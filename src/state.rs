@@ -197,7 +197,13 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         .map_err(|_| corrupt("the account id, partition or alias is invalid".into()))?;
     let mut account = Account::new(config, Entropy::Os, a.created);
     for u in a.users {
+        if !crate::validate::is_iam_name(&u.name) || !crate::validate::is_path(&u.path) {
+            return Err(corrupt("a user has an invalid name or path".into()));
+        }
         let key = u.name.to_lowercase();
+        if account.users.contains_key(&key) || account.user_keys.contains_key(&u.user_id) {
+            return Err(corrupt("two users share a name or a UserId".into()));
+        }
         account.user_keys.insert(u.user_id.clone(), key.clone());
         account.users.insert(
             key,
@@ -210,7 +216,24 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
             },
         );
     }
+    let prefix = crate::arn::device_prefix(&account.config.partition, &account.config.account_id);
     for d in a.devices {
+        // The serial must be this account's `{prefix}{path}{name}` with the stored path length.
+        let well_formed = d.serial.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+            let split = d.path_len as usize;
+            rest.is_char_boundary(split.min(rest.len()))
+                && split < rest.len()
+                && crate::validate::is_path(&rest[..split])
+                && crate::validate::is_iam_name(&rest[split..])
+        });
+        if !well_formed {
+            return Err(corrupt(
+                "a device serial number does not match the account, path and name".into(),
+            ));
+        }
+        if account.devices.contains_key(&d.serial) {
+            return Err(corrupt("two devices share a serial number".into()));
+        }
         let secret = Secret::from_base32(&d.seed)
             .ok_or_else(|| corrupt("a device seed is not 64 base32 characters".into()))?;
         let assignment = match (d.user_id, d.enable_date) {
@@ -435,6 +458,24 @@ mod tests {
             .unwrap_or_default();
         assert!(!msg.contains(seed));
         assert!(msg.contains("damaged"));
+    }
+
+    #[test]
+    fn refuses_inconsistent_entities() {
+        let text = to_json(&sample());
+        let cases = [
+            text.replace("\"path_len\": 5", "\"path_len\": 1000"),
+            text.replace("arn:aws:iam::123456789012:mfa/ops/bob", "garbage"),
+            text.replace("\"name\": \"bob\"", "\"name\": \"bad name\""),
+        ];
+        for (i, damaged) in cases.iter().enumerate() {
+            assert_ne!(damaged, &text, "case {i} changed nothing");
+            let err = from_json(damaged, "x")
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("damaged"), "case {i}: {err}");
+        }
     }
 
     #[test]

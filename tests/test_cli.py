@@ -126,6 +126,21 @@ def test_unwritable_outfile_fails_before_the_call(run, state, tmp_path):
     assert account(state).list_virtual_mfa_devices()["VirtualMFADevices"] == []
 
 
+def test_a_directory_as_outfile_fails_before_the_call(run, state, tmp_path):
+    rc, out, err = run("create-virtual-mfa-device", "--virtual-mfa-device-name", "alice",
+                       "--outfile", tmp_path, "--bootstrap-method", "QRCodePNG")
+    assert (rc, out, err) == (255, "", f"\nUnable to write to file: {tmp_path}\n")
+    assert account(state).list_virtual_mfa_devices()["VirtualMFADevices"] == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_failed_write_deletes_the_new_device_again(run, state):
+    rc, out, err = run("create-virtual-mfa-device", "--virtual-mfa-device-name", "alice",
+                       "--outfile", "/dev/full", "--bootstrap-method", "Base32StringSeed")
+    assert (rc, out, err) == (255, "", "\nUnable to write to file: /dev/full\n")
+    assert account(state).list_virtual_mfa_devices()["VirtualMFADevices"] == []
+
+
 # ---------------------------------------------------------------------------- enable flow
 
 

@@ -728,3 +728,23 @@ def test_fast_path_equals_the_xml_round_trip(monkeypatch):
         assert list(_datetimes(f)) == list(_datetimes(s))
         s_meta["HTTPHeaders"].pop("content-length")
         assert f_meta == s_meta
+
+
+@pytest.mark.parametrize("limit", [0, -1, 2.5, "2", 3, 10])
+def test_collection_limits_behave_like_boto3(limit):
+    """Native collections follow boto3's ResourceCollection (limit is also the paginator's
+    MaxItems, which botocore casts with int())."""
+
+    def outcome(resource):
+        try:
+            return len(list(resource.users.limit(limit))), [
+                len(p) for p in resource.users.limit(limit).page_size(2).pages()
+            ]
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            return type(e).__name__
+
+    with mock_iam() as m:
+        real = boto3.resource("iam", region_name="us-east-1")
+        for i in range(5):
+            real.create_user(UserName=f"u{i}")
+        assert outcome(m.resource) == outcome(real)

@@ -179,8 +179,10 @@ class PageIterator:
         self._method = method
         self._result_key = result_key
         self._params = params
-        self._max_items = config.get("MaxItems")
-        self._page_size = config.get("PageSize")
+        # botocore casts both with int() (Paginator._extract_paging_params).
+        max_items, page_size = config.get("MaxItems"), config.get("PageSize")
+        self._max_items = None if max_items is None else int(max_items)
+        self._page_size = None if page_size is None else int(page_size)
         self._starting_token = config.get("StartingToken")
         self.resume_token: Optional[str] = None
 
@@ -445,25 +447,31 @@ class ResourceCollection:
         return self._clone(page_size=count)
 
     def pages(self) -> Iterator[List[Any]]:
-        config: Dict[str, Any] = {}
-        if self._page_size is not None:
-            config["PageSize"] = self._page_size
+        # As boto3's ResourceCollection.pages: the limit is also the paginator's MaxItems.
+        config: Dict[str, Any] = {"MaxItems": self._limit, "PageSize": self._page_size}
         paginator = Paginator(self._client, self._method)
+        limit = self._limit  # compared as given, as boto3 does
         count = 0
         for page in paginator.paginate(PaginationConfig=config, **self._params):
             resources = []
             for item in page.get(PAGINATED[self._method], []):
                 resources.append(self._factory(item))
                 count += 1
-                if self._limit is not None and count >= self._limit:
+                if limit is not None and count >= limit:
                     break
             yield resources
-            if self._limit is not None and count >= self._limit:
+            if limit is not None and count >= limit:
                 return
 
     def __iter__(self) -> Iterator[Any]:
+        limit = self._limit  # compared as given, as boto3 does
+        count = 0
         for page in self.pages():
-            yield from page
+            for item in page:
+                yield item
+                count += 1
+                if limit is not None and count >= limit:
+                    return
 
     def __repr__(self) -> str:
         return f"iam.{self._method}Collection({self._params})"

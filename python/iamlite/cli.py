@@ -98,7 +98,7 @@ class Command:
     #: checks CLI-only options before the call
     before: Optional[Callable[[argparse.Namespace], None]] = None
     #: runs on the parsed response before printing (create-virtual-mfa-device's outfile)
-    after: Optional[Callable[[argparse.Namespace, Dict[str, Any]], None]] = None
+    after: Optional[Callable[[Any, argparse.Namespace, Dict[str, Any]], None]] = None
     #: computes the output of a command that is not an IAM operation
     handler: Optional[Callable[[Any, argparse.Namespace], Dict[str, Any]]] = None
 
@@ -117,21 +117,30 @@ BOOTSTRAP_METHODS = ("QRCodePNG", "Base32StringSeed")
 
 def _check_outfile(args: argparse.Namespace) -> None:
     # awscli.customizations.arguments.resolve_given_outfile_path: fail before calling the service.
+    # Stricter than the AWS CLI (a directory or read-only file is refused here too), because a
+    # device whose seed could not be written is useless.
     outfile = os.path.expanduser(os.path.expandvars(args.outfile))
-    if not os.access(os.path.dirname(os.path.abspath(outfile)), os.W_OK):
+    writable_dir = os.access(os.path.dirname(os.path.abspath(outfile)), os.W_OK)
+    if os.path.isdir(outfile) or not writable_dir or (os.path.exists(outfile) and not os.access(outfile, os.W_OK)):
         raise CLIError(f"Unable to write to file: {outfile}")
     args.outfile = outfile
 
 
-def _save_bootstrap(args: argparse.Namespace, response: Dict[str, Any]) -> None:
+def _save_bootstrap(client: Any, args: argparse.Namespace, response: Dict[str, Any]) -> None:
     # awscli.customizations.iamvirtmfa: write the chosen blob (0600), drop both from the output.
+    # If the file cannot be written after all (a full disk, a device file), the new device is
+    # deleted again, so no device exists whose seed nobody holds.
     device = response["VirtualMFADevice"]
     if args.bootstrap_method in device:
-        fd = os.open(args.outfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "wb") as fp:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fp.fileno(), 0o600)
-            fp.write(bytes(device[args.bootstrap_method]))
+        try:
+            fd = os.open(args.outfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "wb") as fp:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fp.fileno(), 0o600)
+                fp.write(bytes(device[args.bootstrap_method]))
+        except OSError:
+            client._make_api_call("DeleteVirtualMFADevice", {"SerialNumber": device["SerialNumber"]})
+            raise CLIError(f"Unable to write to file: {args.outfile}") from None
         for choice in BOOTSTRAP_METHODS:
             device.pop(choice, None)
 
@@ -648,7 +657,7 @@ def _call(client: Any, name: str, args: argparse.Namespace, paginate: bool) -> D
     response = client._make_api_call(cmd.operation, params)
     response.pop("ResponseMetadata", None)
     if cmd.after is not None:
-        cmd.after(args, response)
+        cmd.after(client, args, response)
     return response
 
 

@@ -89,17 +89,44 @@ class UnsupportedOperation(NotImplementedError):
     """An IAM operation iamlite does not implement (raised by ``mock_iam`` and the client)."""
 
 
-#: Modeled IAM error codes → botocore's exception class names.
+#: Every modeled IAM error code → botocore's exception class name (the installed service model's
+#: error shapes; `tests/test_exceptions.py` keeps the two equal). iamlite itself raises a few.
 MODELED_CODES: Dict[str, str] = {
+    "AccountNotManagementOrDelegatedAdministratorException": "AccountNotManagementOrDelegatedAdministratorException",
+    "CallerIsNotManagementAccountException": "CallerIsNotManagementAccountException",
     "ConcurrentModification": "ConcurrentModificationException",
+    "ReportExpired": "CredentialReportExpiredException",
+    "ReportNotPresent": "CredentialReportNotPresentException",
+    "ReportInProgress": "CredentialReportNotReadyException",
     "DeleteConflict": "DeleteConflictException",
+    "DuplicateCertificate": "DuplicateCertificateException",
+    "DuplicateSSHPublicKey": "DuplicateSSHPublicKeyException",
     "EntityAlreadyExists": "EntityAlreadyExistsException",
     "EntityTemporarilyUnmodifiable": "EntityTemporarilyUnmodifiableException",
+    "FeatureDisabled": "FeatureDisabledException",
+    "FeatureEnabled": "FeatureEnabledException",
     "InvalidAuthenticationCode": "InvalidAuthenticationCodeException",
+    "InvalidCertificate": "InvalidCertificateException",
     "InvalidInput": "InvalidInputException",
+    "InvalidPublicKey": "InvalidPublicKeyException",
+    "InvalidUserType": "InvalidUserTypeException",
+    "KeyPairMismatch": "KeyPairMismatchException",
     "LimitExceeded": "LimitExceededException",
+    "MalformedCertificate": "MalformedCertificateException",
+    "MalformedPolicyDocument": "MalformedPolicyDocumentException",
     "NoSuchEntity": "NoSuchEntityException",
+    "OpenIdIdpCommunicationError": "OpenIdIdpCommunicationErrorException",
+    "OrganizationNotFoundException": "OrganizationNotFoundException",
+    "OrganizationNotInAllFeaturesModeException": "OrganizationNotInAllFeaturesModeException",
+    "PasswordPolicyViolation": "PasswordPolicyViolationException",
+    "PolicyEvaluation": "PolicyEvaluationException",
+    "PolicyNotAttachable": "PolicyNotAttachableException",
+    "ReportGenerationLimitExceeded": "ReportGenerationLimitExceededException",
+    "ServiceAccessNotEnabledException": "ServiceAccessNotEnabledException",
     "ServiceFailure": "ServiceFailureException",
+    "NotSupportedService": "ServiceNotSupportedException",
+    "UnmodifiableEntity": "UnmodifiableEntityException",
+    "UnrecognizedPublicKeyEncoding": "UnrecognizedPublicKeyEncodingException",
 }
 
 _CLASSES: Dict[str, Type[ClientError]] = {}
@@ -155,18 +182,9 @@ def _param_validation_error(report: str) -> Exception:
 
 
 class ClientExceptions:
-    """``client.exceptions``: the modeled classes by botocore's names, plus ``ClientError``."""
+    """``client.exceptions``: every modeled IAM error class by botocore's name, plus ``ClientError``."""
 
     ClientError = ClientError
-    ConcurrentModificationException = ConcurrentModificationException
-    DeleteConflictException = DeleteConflictException
-    EntityAlreadyExistsException = EntityAlreadyExistsException
-    EntityTemporarilyUnmodifiableException = EntityTemporarilyUnmodifiableException
-    InvalidAuthenticationCodeException = InvalidAuthenticationCodeException
-    InvalidInputException = InvalidInputException
-    LimitExceededException = LimitExceededException
-    NoSuchEntityException = NoSuchEntityException
-    ServiceFailureException = ServiceFailureException
 
     def from_code(self, error_code: str) -> Type[ClientError]:
         """Like botocore's ``client.exceptions.from_code``."""
@@ -174,6 +192,10 @@ class ClientExceptions:
 
     def __repr__(self) -> str:
         return "<iamlite client exceptions>"
+
+
+for _cls in _CLASSES.values():
+    setattr(ClientExceptions, _cls.__name__, _cls)
 
 
 __all__ = [
