@@ -247,3 +247,16 @@ def test_missing_identifiers_raise_boto3s_value_error(iam):
     ]:
         with pytest.raises(ValueError, match=f"^{message}$"):
             make()
+
+
+def test_user_exists_waiter_like_botocores(client):
+    from botocore.exceptions import WaiterError
+
+    client.create_user(UserName="bob")
+    assert client.get_waiter("user_exists").wait(UserName="bob") is None
+    with pytest.raises(WaiterError) as e:
+        client.get_waiter("user_exists").wait(UserName="nobody", WaiterConfig={"Delay": 0, "MaxAttempts": 2})
+    assert str(e.value) == "Waiter UserExists failed: Max attempts exceeded"
+    assert e.value.last_response["Error"]["Code"] == "NoSuchEntity"
+    with pytest.raises(ValueError, match="Waiter does not exist: role_exists"):
+        client.get_waiter("role_exists")

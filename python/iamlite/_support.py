@@ -157,6 +157,58 @@ def get_paginator(client: Any, operation_name: str) -> "Paginator":
     return Paginator(client, operation_name)
 
 
+#: botocore's IAM waiters iamlite can answer: name → (operation, acceptors) as in waiters-2.json.
+WAITERS: Dict[str, str] = {"user_exists": "get_user"}
+
+
+def get_waiter(client: Any, waiter_name: str) -> "Waiter":
+    if waiter_name not in WAITERS:
+        raise ValueError(f"Waiter does not exist: {waiter_name}")
+    return Waiter(client, waiter_name)
+
+
+class Waiter:
+    """botocore's ``UserExists`` waiter: GetUser until it succeeds (retrying on NoSuchEntity),
+    ``WaiterConfig={'Delay': 1, 'MaxAttempts': 20}``; ``botocore.exceptions.WaiterError`` after the
+    last attempt or on any other error, as botocore raises it."""
+
+    name = "UserExists"
+
+    def __init__(self, client: Any, waiter_name: str) -> None:
+        self._client = client
+        self._method = WAITERS[waiter_name]
+
+    def wait(self, **kwargs: Any) -> None:
+        import time
+
+        config = dict(kwargs.pop("WaiterConfig", None) or {})
+        delay, max_attempts = config.get("Delay", 1), config.get("MaxAttempts", 20)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                getattr(self._client, self._method)(**kwargs)
+                return
+            except _exceptions.NoSuchEntityException as e:
+                last = e.response
+                if attempts >= max_attempts:
+                    raise _waiter_error(self.name, "Max attempts exceeded", last) from None
+            except _exceptions.ClientError as e:
+                raise _waiter_error(
+                    self.name, f"An error occurred ({e.response['Error']['Code']}): {e.response['Error']['Message']}",
+                    e.response,
+                ) from None
+            time.sleep(delay)
+
+
+def _waiter_error(name: str, reason: str, last_response: Dict[str, Any]) -> Exception:
+    try:
+        from botocore.exceptions import WaiterError
+    except ImportError:  # pragma: no cover
+        return RuntimeError(f"Waiter {name} failed: {reason}")
+    return WaiterError(name=name, reason=reason, last_response=last_response)
+
+
 class Paginator:
     """botocore's Paginator for one list operation: ``paginate(**kwargs)`` with
     ``PaginationConfig={'MaxItems', 'PageSize', 'StartingToken'}``."""

@@ -442,6 +442,14 @@ impl Client {
             .map(Bound::unbind)
     }
 
+    /// botocore's waiter by name; iamlite has `"user_exists"`.
+    fn get_waiter(slf: &Bound<'_, Self>, waiter_name: &str) -> PyResult<Py<PyAny>> {
+        support(slf.py())?
+            .getattr("get_waiter")?
+            .call1((slf, waiter_name))
+            .map(Bound::unbind)
+    }
+
     /// Whether `get_paginator(operation_name)` works.
     fn can_paginate(&self, py: Python<'_>, operation_name: &str) -> PyResult<bool> {
         support(py)?
