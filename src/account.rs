@@ -268,15 +268,14 @@ impl Account {
 
     /// GetAccountSummary's SummaryMap, with AWS's documented default quotas.
     pub fn account_summary(&self) -> Vec<(&'static str, i64)> {
-        let in_use = self
-            .devices
-            .values()
-            .filter(|d| d.assignment.is_some())
-            .count() as i64;
+        let in_use = self.assigned.len() as i64;
         let q = self.config.quotas;
         vec![
             ("Users", self.users.len() as i64),
-            ("UsersQuota", q.users_per_account as i64),
+            (
+                "UsersQuota",
+                i64::try_from(q.users_per_account).unwrap_or(i64::MAX),
+            ),
             ("Groups", 0),
             ("GroupsQuota", 300),
             ("ServerCertificates", 0),

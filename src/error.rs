@@ -182,7 +182,7 @@ impl IamError {
     }
 
     // --- InvalidInput (400) ---
-    /// [CHOICE] MFA device tag keys are case-sensitive.
+    /// [CHOICE] for the text; MFA device tag keys are case-sensitive [DOC].
     pub fn duplicate_device_tag_keys() -> Self {
         Self::new(ErrorKind::InvalidInput, "Duplicate tag keys found.")
     }

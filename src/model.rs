@@ -99,12 +99,21 @@ pub struct MfaEntry {
 }
 
 /// What CreateVirtualMFADevice returns: the only time the bootstrap data leaves the account.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CreatedDevice {
     pub serial: String,
     pub secret: Secret,
     pub otpauth_uri: zeroize::Zeroizing<String>,
     pub tags: Vec<Tag>,
+}
+
+impl std::fmt::Debug for CreatedDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedDevice")
+            .field("serial", &self.serial)
+            .field("tags", &self.tags)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A page of a listing.

@@ -19,17 +19,18 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// How many characters `percent_encode` turns one byte into.
+pub fn encoded_byte_len(b: u8) -> usize {
+    if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        1
+    } else {
+        3
+    }
+}
+
 /// The length of `percent_encode(text)` without building it.
 pub fn encoded_len(text: &str) -> usize {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                1
-            } else {
-                3
-            }
-        })
-        .sum()
+    text.bytes().map(encoded_byte_len).sum()
 }
 
 /// The length of `uri(device_name, account_label, seed)` for a seed of `seed_len` characters.

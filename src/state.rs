@@ -15,6 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "iamlite-state";
+/// Markers the file keeps (the newest): enough for any CLI pagination, small enough that every
+/// load and save stays cheap. Older ones answer `Invalid Marker.` in a later process.
+pub const MARKERS_PERSISTED: usize = 1000;
 pub const VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +131,7 @@ pub fn to_json(account: &Account) -> String {
             markers: account
                 .marker_order
                 .iter()
+                .skip(account.marker_order.len().saturating_sub(MARKERS_PERSISTED))
                 .filter_map(|t| {
                     account.markers.get(t).map(|m| MarkerDoc {
                         token: t.clone(),
@@ -234,6 +238,12 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         if account.devices.contains_key(&d.serial) {
             return Err(corrupt("two devices share a serial number".into()));
         }
+        // Device tags are kept sorted by key with unique keys; lookups and paging rely on it.
+        if d.tags.windows(2).any(|w| w[0].key >= w[1].key) {
+            return Err(corrupt(
+                "a device's tags are not sorted by unique key".into(),
+            ));
+        }
         let secret = Secret::from_base32(&d.seed)
             .ok_or_else(|| corrupt("a device seed is not 64 base32 characters".into()))?;
         let assignment = match (d.user_id, d.enable_date) {
@@ -267,7 +277,8 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
             },
         );
     }
-    for m in a.markers {
+    let skip = a.markers.len().saturating_sub(crate::account::MARKERS_KEPT);
+    for m in a.markers.into_iter().skip(skip) {
         account.marker_order.push_back(m.token.clone());
         account.markers.insert(
             m.token,
@@ -336,9 +347,23 @@ impl StateFile {
         }
     }
 
-    /// Writes the account atomically with mode 0600.
-    pub fn save(&self, account: &Account) -> Result<(), StateError> {
+    /// Writes the account atomically with mode 0600. Takes the lock guard as proof that no other
+    /// writer is between its load and its save (stale temp files are removed on that basis).
+    pub fn save(&self, account: &Account, _held: &StateLock) -> Result<(), StateError> {
+        if self.path.file_name().is_none() {
+            return Err(io_err(
+                &self.path,
+                std::io::Error::other("the state file path names no file"),
+            ));
+        }
         let text = zeroize::Zeroizing::new(to_json(account));
+        if text.is_empty() {
+            // to_json cannot fail for this document; never write "" over a good state anyway.
+            return Err(io_err(
+                &self.path,
+                std::io::Error::other("the account could not be serialized"),
+            ));
+        }
         let dir = match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -449,15 +474,20 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("newer iamlite"), "{err}");
-        // No seed text in any message.
+        // A seed moved into a field of another type is not quoted back (serde's own message
+        // would quote the offending string).
         let seed = &text[text.find("\"seed\": \"").unwrap() + 9..][..64];
-        let damaged = text.replace(seed, "not-a-seed");
-        let msg = from_json(&damaged, "x")
+        let misplaced = text.replace(
+            "\"created\": 1700000000",
+            &format!("\"created\": \"{seed}\""),
+        );
+        assert_ne!(misplaced, text);
+        let msg = from_json(&misplaced, "x")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(!msg.contains(seed));
-        assert!(msg.contains("damaged"));
+        assert!(msg.contains("damaged"), "{msg}");
+        assert!(!msg.contains(&seed[..16]), "{msg}");
     }
 
     #[test]
@@ -484,7 +514,7 @@ mod tests {
         let _ = fs::create_dir_all(&dir);
         let file = StateFile::new(dir.join("state.json"));
         let _lock = file.lock().unwrap();
-        file.save(&sample()).unwrap();
+        file.save(&sample(), &_lock).unwrap();
         let loaded = file.load().unwrap().unwrap();
         assert_eq!(loaded.device_count(), 1);
         #[cfg(unix)]

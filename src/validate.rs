@@ -104,10 +104,14 @@ pub const PATH_MESSAGE: &str = "The specified value for path is invalid. It must
 /// IAM's own text for a bad user name [OBS]; replaces the Coral pattern message for `userName`.
 pub const USER_NAME_MESSAGE: &str = "The specified value for userName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-";
 
-static TAG_KEY_RE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$").ok());
-static TAG_VALUE_RE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$").ok());
+/// The model's tag patterns, anchored (Java's `matches()` is a whole-string match). `None` only if
+/// the regex crate refused them, which `tag_patterns_compile` rules out.
+static TAG_KEY_RE: LazyLock<Option<Regex>> = LazyLock::new(|| whole(TAG_KEY_PATTERN));
+static TAG_VALUE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| whole(TAG_VALUE_PATTERN));
+
+fn whole(pattern: &str) -> Option<Regex> {
+    Regex::new(&format!("^(?:{pattern})$")).ok()
+}
 
 /// Java's `String.length()`: UTF-16 code units.
 pub fn java_len(s: &str) -> usize {
@@ -409,6 +413,11 @@ mod tests {
         for bad in ["", "//", "a/", "/a", "/a b/", "/é/"] {
             assert!(!is_path(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn tag_patterns_compile() {
+        assert!(TAG_KEY_RE.is_some() && TAG_VALUE_RE.is_some());
     }
 
     #[test]

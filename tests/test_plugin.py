@@ -38,7 +38,7 @@ def test_native_fixtures(pytester):
 
         def test_resource_and_client_share_one_account(iamlite, iamlite_client):
             assert type(iamlite) is lib.ServiceResource
-            assert iamlite_client is iamlite.meta.client or type(iamlite_client) is lib.Client
+            assert iamlite_client is iamlite.meta.client
             d = iamlite.create_virtual_mfa_device(VirtualMFADeviceName="alice")
             listed = iamlite_client.list_virtual_mfa_devices()["VirtualMFADevices"]
             assert listed == [{"SerialNumber": d.serial_number}]

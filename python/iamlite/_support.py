@@ -157,7 +157,7 @@ def get_paginator(client: Any, operation_name: str) -> "Paginator":
     return Paginator(client, operation_name)
 
 
-#: botocore's IAM waiters iamlite can answer: name → (operation, acceptors) as in waiters-2.json.
+#: botocore's IAM waiters iamlite can answer: waiter name → the client method it polls.
 WAITERS: Dict[str, str] = {"user_exists": "get_user"}
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import datetime as _dt
 import difflib
 import json
@@ -139,7 +140,12 @@ def _save_bootstrap(client: Any, args: argparse.Namespace, response: Dict[str, A
                     os.fchmod(fp.fileno(), 0o600)
                 fp.write(bytes(device[args.bootstrap_method]))
         except OSError:
-            client._make_api_call("DeleteVirtualMFADevice", {"SerialNumber": device["SerialNumber"]})
+            try:
+                client._make_api_call("DeleteVirtualMFADevice", {"SerialNumber": device["SerialNumber"]})
+            finally:
+                with contextlib.suppress(OSError):
+                    if os.path.isfile(args.outfile):
+                        os.unlink(args.outfile)  # a partial copy of the seed is no use to anyone
             raise CLIError(f"Unable to write to file: {args.outfile}") from None
         for choice in BOOTSTRAP_METHODS:
             device.pop(choice, None)

@@ -29,7 +29,16 @@ impl Account {
         if v.is_empty() {
             let uri_len = otpauth::uri_len(name, self.account_label(), SEED_TEXT_LEN);
             if uri_len > QR_CAPACITY {
-                let room = name.len().saturating_sub(uri_len - QR_CAPACITY);
+                // The longest prefix of the name whose encoded form still fits.
+                let budget = otpauth::encoded_len(name).saturating_sub(uri_len - QR_CAPACITY);
+                let mut used = 0;
+                let room = name
+                    .bytes()
+                    .take_while(|&b| {
+                        used += otpauth::encoded_byte_len(b);
+                        used <= budget
+                    })
+                    .count();
                 v.too_long("virtualMFADeviceName", Some(name), room);
             }
         }

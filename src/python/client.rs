@@ -5,10 +5,11 @@ use super::convert;
 use super::errors;
 use super::params::{self, Request};
 use super::shared::{build_account, state_error, AccountOptions, Shared};
-use crate::account::Account;
+use crate::account::{Account, Entropy};
 use crate::error::IamResult;
 use crate::qr;
 use crate::shapes::{self, Operation};
+use crate::state::StateError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -23,6 +24,9 @@ pub struct Client {
 }
 
 static SUPPORT: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// Operations that change nothing, so a state file is not rewritten for them.
+const READ_ONLY_OPERATIONS: [&str; 3] = ["GetUser", "GetMFADevice", "GetAccountSummary"];
 
 /// `iamlite._support`: the pure-Python pieces (metas, paginators, resources).
 pub fn support(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
@@ -47,23 +51,23 @@ impl Client {
 
     /// Runs one operation under the account lock and returns its value, the RequestId and the
     /// time; a service error becomes the botocore-shaped exception.
-    pub fn run<T>(
+    pub fn run<T: Send>(
         &self,
         py: Python<'_>,
         operation_name: &str,
-        f: impl FnOnce(&mut Account, i64) -> IamResult<T>,
+        f: impl FnOnce(&mut Account, i64) -> IamResult<T> + Send,
     ) -> PyResult<(T, String, i64)> {
         self.run_with(py, operation_name, true, f)
     }
 
     /// `run`, drawing a RequestId only where one is returned: always for client responses,
     /// only on errors for resources (whose results carry no ResponseMetadata).
-    pub fn run_with<T>(
+    pub fn run_with<T: Send>(
         &self,
         py: Python<'_>,
         operation_name: &str,
         always_request_id: bool,
-        f: impl FnOnce(&mut Account, i64) -> IamResult<T>,
+        f: impl FnOnce(&mut Account, i64) -> IamResult<T> + Send,
     ) -> PyResult<(T, String, i64)> {
         let now = self.shared.now(py)?;
         let request_id = |account: &mut Account, ok: bool| {
@@ -75,25 +79,34 @@ impl Client {
         };
         let (result, request_id) = match &self.shared.state {
             None => {
-                let mut account = self.shared.lock_detached(py);
+                // Whoever holds the account lock runs only Rust until it lets go, so waiting for
+                // it with the GIL held cannot deadlock.
+                let mut account = self.shared.lock();
                 let result = f(&mut account, now);
                 let rid = request_id(&mut account, result.is_ok());
                 (result, rid)
             }
             Some(file) => {
-                // Lock order: the state file first, then the account.
-                // Another process may hold the file for a while: wait without the GIL.
-                let _file_lock = py.detach(|| file.lock()).map_err(|e| state_error(py, e))?;
-                let mut account = self.shared.lock_detached(py);
-                if let Some(stored) = file.load().map_err(|e| state_error(py, e))? {
-                    *account = stored;
-                }
-                let result = f(&mut account, now);
-                if result.is_ok() {
-                    file.save(&account).map_err(|e| state_error(py, e))?;
-                }
-                let rid = request_id(&mut account, result.is_ok());
-                (result, rid)
+                // Lock order: the state file, then the account. Waiting for another process and
+                // the disk I/O run without the GIL; no Python runs until both locks are released.
+                let shared = &*self.shared;
+                let persist = !READ_ONLY_OPERATIONS.contains(&operation_name);
+                py.detach(|| -> Result<_, StateError> {
+                    let held = file.lock()?;
+                    let mut account = shared.lock();
+                    *account = match file.load()? {
+                        Some(stored) => stored,
+                        // The file was removed: its account starts afresh.
+                        None => Account::new(account.config.clone(), Entropy::Os, now),
+                    };
+                    let result = f(&mut account, now);
+                    if result.is_ok() && persist {
+                        file.save(&account, &held)?;
+                    }
+                    let rid = request_id(&mut account, result.is_ok());
+                    Ok((result, rid))
+                })
+                .map_err(|e| state_error(py, e))?
             }
         };
         match result {

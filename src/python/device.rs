@@ -116,12 +116,11 @@ impl VirtualMfaDevice {
 impl VirtualMfaDevice {
     /// Builds a device from a ListVirtualMFADevices entry (used by collections).
     #[staticmethod]
-    fn _from_data(py: Python<'_>, client: Py<Client>, data: Bound<'_, PyDict>) -> PyResult<Self> {
+    fn _from_data(client: Py<Client>, data: Bound<'_, PyDict>) -> PyResult<Self> {
         let serial: String = data
             .get_item("SerialNumber")?
             .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("entry has no SerialNumber"))?
             .extract()?;
-        let _ = py;
         Ok(VirtualMfaDevice::new(
             serial,
             client,
@@ -268,11 +267,9 @@ impl VirtualMfaDevice {
             .extract()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "iam.VirtualMfaDevice(serial_number={})",
-            py_str_repr(&self.serial)
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let quoted = pyo3::types::PyString::new(py, &self.serial).repr()?;
+        Ok(format!("iam.VirtualMfaDevice(serial_number={quoted})"))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -288,33 +285,4 @@ impl VirtualMfaDevice {
         ("iam.VirtualMfaDevice", &self.serial).hash(&mut h);
         h.finish()
     }
-}
-
-/// Python's `repr()` of a str (single quotes unless the text holds one and no double quote).
-pub fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }

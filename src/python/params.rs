@@ -13,12 +13,11 @@ const INT_TYPES: &str = "<class 'int'>";
 const LIST_TYPES: &str = "<class 'list'>, <class 'tuple'>";
 const DICT_TYPES: &str = "<class 'dict'>";
 
-struct Report<'py> {
-    py: Python<'py>,
+struct Report {
     lines: Vec<String>,
 }
 
-impl<'py> Report<'py> {
+impl<'py> Report {
     fn invalid_type(&mut self, name: &str, value: &Bound<'py, PyAny>, valid: &str) {
         let shown = value
             .str()
@@ -149,12 +148,8 @@ pub fn check(py: Python<'_>, op: &Operation, params: &Bound<'_, PyAny>) -> PyRes
         // No input shape in the model (GetAccountSummary): botocore validates nothing.
         return Ok(());
     }
-    let mut report = Report {
-        py,
-        lines: Vec::new(),
-    };
+    let mut report = Report { lines: Vec::new() };
     report.structure(params, op.members, "");
-    let _ = report.py;
     if report.lines.is_empty() {
         Ok(())
     } else {

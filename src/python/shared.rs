@@ -50,28 +50,28 @@ impl Shared {
         self.account.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The account, locked, from a thread that holds the GIL. Waiting with the GIL held cannot
-    /// deadlock: whoever holds the account lock runs only Rust until it lets go.
-    pub fn lock_detached<'a>(&'a self, _py: Python<'_>) -> MutexGuard<'a, Account> {
-        self.lock()
-    }
-
     /// Whole epoch seconds from the clock.
     pub fn now(&self, py: Python<'_>) -> PyResult<i64> {
-        let t: f64 = match &self.clock {
-            Some(clock) => clock.bind(py).call_method0("time")?.extract()?,
-            None => {
-                let time = TIME_MODULE
-                    .get_or_try_init(py, || PyModule::import(py, "time").map(Bound::unbind))?;
-                time.bind(py).getattr("time")?.call0()?.extract()?
-            }
-        };
-        checked_epoch(t)
+        clock_now(py, self.clock.as_ref())
     }
 
     pub fn clock(&self, py: Python<'_>) -> Option<Py<PyAny>> {
         self.clock.as_ref().map(|c| c.clone_ref(py))
     }
+}
+
+/// Whole epoch seconds from `clock`, or from Python's `time.time()` looked up on every call (so
+/// freezegun and time-machine apply).
+pub fn clock_now(py: Python<'_>, clock: Option<&Py<PyAny>>) -> PyResult<i64> {
+    let t: f64 = match clock {
+        Some(clock) => clock.bind(py).call_method0("time")?.extract()?,
+        None => {
+            let time = TIME_MODULE
+                .get_or_try_init(py, || PyModule::import(py, "time").map(Bound::unbind))?;
+            time.bind(py).getattr("time")?.call0()?.extract()?
+        }
+    };
+    checked_epoch(t)
 }
 
 /// Python's datetime covers years 1 to 9999; a clock outside that range could not date anything,
@@ -144,41 +144,31 @@ pub fn build_account(py: Python<'_>, options: AccountOptions<'_, '_>) -> PyResul
         Some(seed) => Entropy::seeded(seed),
         None => Entropy::Os,
     };
-    let state = state_file.map(StateFile::new);
-    let stored = match &state {
-        Some(file) => {
-            let _lock = py.detach(|| file.lock()).map_err(|e| state_error(py, e))?;
-            let stored = file.load().map_err(|e| state_error(py, e))?;
-            if stored.is_none() {
-                let mut fresh = Account::new(config.clone(), Entropy::Os, 0);
-                fresh.created = now_of(py, clock.as_ref())?;
-                file.save(&fresh).map_err(|e| state_error(py, e))?;
-            }
-            stored
-        }
-        None => None,
-    };
-    let account = match stored {
-        Some(a) => a,
-        None => Account::new(config, entropy, 0),
-    };
-    let shared = Shared::new(account, clock, state);
-    if shared.state.is_none() {
-        let now = shared.now(py)?;
-        shared.lock().created = now;
+    if rng_seed.is_some() && state_file.is_some() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "rng_seed cannot be combined with state_file: an account kept in a file draws its randomness from the OS",
+        ));
     }
-    Ok(shared)
-}
-
-fn now_of(py: Python<'_>, clock: Option<&Py<PyAny>>) -> PyResult<i64> {
-    let t: f64 = match clock {
-        Some(c) => c.bind(py).call_method0("time")?.extract()?,
-        None => PyModule::import(py, "time")?
-            .getattr("time")?
-            .call0()?
-            .extract()?,
+    let now = clock_now(py, clock.as_ref())?;
+    let state = state_file.map(StateFile::new);
+    let account = match &state {
+        None => Account::new(config, entropy, now),
+        // The stored account wins over the options; a missing file is created with them.
+        Some(file) => py
+            .detach(|| -> Result<Account, StateError> {
+                let held = file.lock()?;
+                match file.load()? {
+                    Some(stored) => Ok(stored),
+                    None => {
+                        let fresh = Account::new(config, Entropy::Os, now);
+                        file.save(&fresh, &held)?;
+                        Ok(fresh)
+                    }
+                }
+            })
+            .map_err(|e| state_error(py, e))?,
     };
-    Ok(t.floor() as i64)
+    Ok(Shared::new(account, clock, state))
 }
 
 /// `iamlite.exceptions.StateFileError` with the core's message (which never quotes the file).
