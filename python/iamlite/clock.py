@@ -24,7 +24,8 @@ def _to_epoch(t: TimeLike) -> float:
 class FrozenClock:
     """A clock that only moves when told: ``time()``, ``advance(seconds)``, ``set(t)``.
 
-    ``start`` is a datetime (naive means UTC) or epoch seconds; the default is now.
+    ``start`` is a datetime (naive means UTC; note that ``TOTP.at`` reads naive datetimes as local
+    time, as pyotp does) or epoch seconds; the default is now.
     """
 
     def __init__(self, start: Optional[TimeLike] = None) -> None:

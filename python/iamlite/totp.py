@@ -39,7 +39,10 @@ class TOTP:
         return self._secret
 
     def at(self, for_time: TimeLike, counter_offset: int = 0) -> str:
-        """The code at a time (datetime or epoch seconds), shifted by ``counter_offset`` steps."""
+        """The code at a time (datetime or epoch seconds), shifted by ``counter_offset`` steps.
+
+        A naive datetime is local time, as in pyotp (``FrozenClock`` reads naive datetimes as UTC):
+        pass epoch seconds or an aware datetime to mean the same instant in both."""
         return totp_at(self._secret, _epoch(for_time), counter_offset)
 
     def now(self) -> str:
