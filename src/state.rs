@@ -32,6 +32,13 @@ pub enum StateError {
     Io { path: String, why: String },
 }
 
+/// The two fields read before the document itself.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct Document {
     format: String,
@@ -74,7 +81,8 @@ struct UserDoc {
 struct DeviceDoc {
     serial: String,
     path_len: u32,
-    seed: String,
+    /// Wiped when the parsed document is dropped.
+    seed: zeroize::Zeroizing<String>,
     tags: Vec<Tag>,
     user_id: Option<String>,
     enable_date: Option<i64>,
@@ -122,7 +130,7 @@ pub fn to_json(account: &Account) -> String {
                 .map(|(serial, d)| DeviceDoc {
                     serial: serial.clone(),
                     path_len: d.path_len,
-                    seed: d.secret.base32().to_string(),
+                    seed: d.secret.base32(),
                     tags: d.tags.clone(),
                     user_id: d.assignment.as_ref().map(|a| a.user_id.clone()),
                     enable_date: d.assignment.as_ref().map(|a| a.enable_date),
@@ -147,7 +155,9 @@ pub fn to_json(account: &Account) -> String {
 
 /// Parses a document; `path` only names the file in errors.
 pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| StateError::Corrupt {
+    // Two light passes before the real one: valid JSON at all, then the header. Neither keeps a
+    // copy of the document (so of no seed).
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| StateError::Corrupt {
         path: path.into(),
         why: format!("invalid JSON at line {} column {}", e.line(), e.column()),
     })?;
@@ -155,11 +165,14 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         path: path.into(),
         why: why.into(),
     };
-    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+    let header: Header =
+        serde_json::from_str(text).map_err(|_| foreign("not a JSON object with a format"))?;
+    if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(foreign("no \"format\": \"iamlite-state\" field"));
     }
-    let version = value
-        .get("version")
+    let version = header
+        .version
+        .as_ref()
         .and_then(|v| v.as_u64())
         .ok_or_else(|| foreign("no version"))?;
     if version > VERSION as u64 {
@@ -172,7 +185,6 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         path: path.into(),
         why,
     };
-    drop(value);
     // serde's own messages quote the offending value, which may be a seed: only its position
     // and category are reported.
     let doc: Document = serde_json::from_str(text).map_err(|e| {
@@ -337,7 +349,10 @@ impl StateFile {
     /// The stored account, or `None` when the file does not exist yet.
     pub fn load(&self) -> Result<Option<Account>, StateError> {
         match fs::read_to_string(&self.path) {
-            Ok(text) => from_json(&text, &self.path.display().to_string()).map(Some),
+            Ok(text) => {
+                let text = zeroize::Zeroizing::new(text);
+                from_json(&text, &self.path.display().to_string()).map(Some)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(StateError::Corrupt {
                 path: self.path.display().to_string(),

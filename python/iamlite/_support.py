@@ -12,26 +12,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 from . import _native
 from . import exceptions as _exceptions
 
-#: boto3 client method name → IAM operation name, for the operations iamlite implements.
-METHOD_TO_API: Dict[str, str] = {
-    "create_virtual_mfa_device": "CreateVirtualMFADevice",
-    "delete_virtual_mfa_device": "DeleteVirtualMFADevice",
-    "list_virtual_mfa_devices": "ListVirtualMFADevices",
-    "enable_mfa_device": "EnableMFADevice",
-    "deactivate_mfa_device": "DeactivateMFADevice",
-    "resync_mfa_device": "ResyncMFADevice",
-    "get_mfa_device": "GetMFADevice",
-    "list_mfa_devices": "ListMFADevices",
-    "tag_mfa_device": "TagMFADevice",
-    "untag_mfa_device": "UntagMFADevice",
-    "list_mfa_device_tags": "ListMFADeviceTags",
-    "create_user": "CreateUser",
-    "get_user": "GetUser",
-    "update_user": "UpdateUser",
-    "delete_user": "DeleteUser",
-    "list_users": "ListUsers",
-    "get_account_summary": "GetAccountSummary",
-}
+#: boto3 client method name → IAM operation name, for the operations iamlite implements (from
+#: the Rust operation table, the one place they are listed).
+METHOD_TO_API: Dict[str, str] = {method: operation for operation, method, _ in _native._input_shapes()}
 
 #: botocore's IAM paginator configuration for these operations (input/output token, result key).
 PAGINATED: Dict[str, str] = {
