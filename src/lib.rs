@@ -3,6 +3,12 @@
 //! The core (everything but `python`) knows nothing of Python; `cargo test --no-default-features`
 //! covers it alone.
 
+// Input must never reach a panic: outside tests, clippy refuses unwrap, expect and panic!.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod account;
 pub mod arn;
 pub mod error;
