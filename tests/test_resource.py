@@ -260,3 +260,18 @@ def test_user_exists_waiter_like_botocores(client):
     assert e.value.last_response["Error"]["Code"] == "NoSuchEntity"
     with pytest.raises(ValueError, match="Waiter does not exist: role_exists"):
         client.get_waiter("role_exists")
+
+
+def test_get_paginator_refuses_like_botocore_and_names_what_iamlite_lacks(client):
+    from botocore.exceptions import OperationNotPageableError
+
+    real = boto3.client("iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with pytest.raises(OperationNotPageableError) as theirs:
+        real.get_paginator("create_user")
+    with pytest.raises(OperationNotPageableError) as ours:
+        client.get_paginator("create_user")
+    assert str(ours.value) == str(theirs.value)
+    with pytest.raises(iamlite.exceptions.UnsupportedOperation, match="list_roles"):
+        client.get_paginator("list_roles")
+    with pytest.raises(iamlite.exceptions.UnsupportedOperation, match="^iamlite does not implement the IAM operation CreateRole;"):
+        client._make_api_call("CreateRole", {"RoleName": "r", "AssumeRolePolicyDocument": "{}"})

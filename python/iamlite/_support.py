@@ -133,11 +133,19 @@ def can_paginate(operation_name: str) -> bool:
 
 
 def get_paginator(client: Any, operation_name: str) -> "Paginator":
-    if operation_name not in PAGINATED:
-        from .exceptions import UnsupportedOperation
-
-        raise UnsupportedOperation(f"Operation cannot be paginated: {operation_name}")
-    return Paginator(client, operation_name)
+    if operation_name in PAGINATED:
+        return Paginator(client, operation_name)
+    if operation_name in METHOD_TO_API:
+        # An operation iamlite serves that AWS does not paginate: botocore's own error.
+        try:
+            from botocore.exceptions import OperationNotPageableError
+        except ImportError:  # pragma: no cover
+            raise ValueError(f"Operation cannot be paginated: {operation_name}") from None
+        raise OperationNotPageableError(operation_name=operation_name)
+    raise _exceptions.UnsupportedOperation(
+        f"iamlite does not implement the IAM operation behind {operation_name!r}; "
+        "it covers virtual MFA devices and users."
+    )
 
 
 #: botocore's IAM waiters iamlite can answer: waiter name → the client method it polls.
