@@ -65,8 +65,6 @@ pub struct Assignment {
 /// A virtual MFA device. Its SerialNumber is the key of the account's device map.
 #[derive(Debug, Clone)]
 pub struct Device {
-    /// Byte length of the path inside the serial (`arn:…:mfa{path}{name}`).
-    pub path_len: u32,
     pub secret: Secret,
     /// Sorted by key (code point order), keys unique.
     pub tags: Vec<Tag>,

@@ -80,7 +80,6 @@ struct UserDoc {
 #[derive(Serialize, Deserialize)]
 struct DeviceDoc {
     serial: String,
-    path_len: u32,
     /// Wiped when the parsed document is dropped.
     seed: zeroize::Zeroizing<String>,
     tags: Vec<Tag>,
@@ -129,7 +128,6 @@ pub fn to_json(account: &Account) -> String {
                 .iter()
                 .map(|(serial, d)| DeviceDoc {
                     serial: serial.clone(),
-                    path_len: d.path_len,
                     seed: d.secret.base32(),
                     tags: d.tags.clone(),
                     user_id: d.assignment.as_ref().map(|a| a.user_id.clone()),
@@ -234,13 +232,13 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
     }
     let prefix = crate::arn::device_prefix(&account.config.partition, &account.config.account_id);
     for d in a.devices {
-        // The serial must be this account's `{prefix}{path}{name}` with the stored path length.
+        // The serial must be this account's `{prefix}{path}{name}`; names hold no `/`, so the
+        // path ends at the last one.
         let well_formed = d.serial.strip_prefix(prefix.as_str()).is_some_and(|rest| {
-            let split = d.path_len as usize;
-            rest.is_char_boundary(split.min(rest.len()))
-                && split < rest.len()
-                && crate::validate::is_path(&rest[..split])
-                && crate::validate::is_iam_name(&rest[split..])
+            rest.rfind('/').is_some_and(|last| {
+                crate::validate::is_path(&rest[..=last])
+                    && crate::validate::is_iam_name(&rest[last + 1..])
+            })
         });
         if !well_formed {
             return Err(corrupt(
@@ -282,7 +280,6 @@ pub fn from_json(text: &str, path: &str) -> Result<Account, StateError> {
         account.devices.insert(
             d.serial,
             Device {
-                path_len: d.path_len,
                 secret,
                 tags: d.tags,
                 assignment,
@@ -509,7 +506,7 @@ mod tests {
     fn refuses_inconsistent_entities() {
         let text = to_json(&sample());
         let cases = [
-            text.replace("\"path_len\": 5", "\"path_len\": 1000"),
+            text.replace("mfa/ops/bob", "mfa/ops/b ob"),
             text.replace("arn:aws:iam::123456789012:mfa/ops/bob", "garbage"),
             text.replace("\"name\": \"bob\"", "\"name\": \"bad name\""),
         ];

@@ -1095,7 +1095,7 @@ fn state_errors_never_quote_seed_text_found_in_another_field() {
     let doc: Value = serde_json::from_str(&original).expect("valid");
     let seed_text = Value::from(seeds[0].clone());
     let targets = [
-        "/account/devices/0/path_len",
+        "/account/devices/0/serial",
         "/account/devices/0/enable_date",
         "/account/devices/0/tags",
         "/account/quotas/users_per_account",

@@ -345,7 +345,7 @@ def test_state_file_errors_do_not_quote_a_seed_in_the_wrong_field(tmp_path: Path
     client = iamlite.client("iam", state_file=state)
     seed = client.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]["Base32StringSeed"]
     doc = json.loads(state.read_text())
-    doc["account"]["devices"][0]["path_len"] = seed.decode()
+    doc["account"]["devices"][0]["enable_date"] = seed.decode()  # a number field: serde would quote the string
     state.write_text(json.dumps(doc))
     c = Collector()
     c.error(iamlite.client, "iam", state_file=state)

@@ -152,37 +152,13 @@ def device_html(device: Any) -> str:
     )
 
 
-def _account_id(client: Any) -> Optional[str]:
-    """The account id, from the client when it exposes one, else from the first ARN listed."""
-    account = getattr(client, "_account_id", None)
-    if isinstance(account, str):
-        return account
-    for method, key, arn_key in (
-        ("list_users", "Users", "Arn"),
-        ("list_virtual_mfa_devices", "VirtualMFADevices", "SerialNumber"),
-    ):
-        try:
-            items = getattr(client, method)(MaxItems=1).get(key) or []
-        except Exception:
-            continue
-        for item in items:
-            parts = str(item.get(arn_key, "")).split(":")
-            if len(parts) >= 5 and parts[4]:
-                return parts[4]
-    return None
-
-
 def resource_html(resource: Any) -> str:
     """A short summary of a ``ServiceResource``: partition, account id (when known) and counts."""
     client = resource.meta.client
     partition = getattr(getattr(client, "meta", None), "partition", None)
-    try:
-        devices, users = resource._counts()
-    except Exception:
-        devices, users = None, None
-    account = _account_id(client)
+    devices, users = resource._counts()
     rows = [("Partition", _text(partition))]
-    rows.append(("Account", _text(account) if account else _muted("(no users or devices yet)")))
+    rows.append(("Account", _text(client._account_id)))
     rows.append(("Virtual MFA devices", _text(devices)))
     rows.append(("Users", _text(users)))
     body = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)

@@ -72,7 +72,6 @@ impl Account {
         self.devices.insert(
             serial.clone(),
             Device {
-                path_len: path.len() as u32,
                 secret: secret.clone(),
                 tags: sorted,
                 assignment: None,
@@ -162,13 +161,6 @@ impl Account {
         self.devices
             .get(serial)
             .ok_or_else(|| IamError::no_such_device(serial))
-    }
-
-    /// The device's name (the part of the serial after the path).
-    pub fn device_name<'a>(&self, serial: &'a str) -> Option<&'a str> {
-        let device = self.devices.get(serial)?;
-        let prefix = arn::device_prefix(&self.config.partition, &self.config.account_id);
-        serial.get(prefix.len() + device.path_len as usize..)
     }
 
     /// The TOTP key of a device this account holds (for `iamlite mfa-codes` and tests).

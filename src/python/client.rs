@@ -7,12 +7,13 @@ use super::params::{self, Request};
 use super::shared::{build_account, state_error, AccountOptions, Shared};
 use crate::account::{Account, Entropy};
 use crate::error::IamResult;
+use crate::model::CreatedDevice;
 use crate::qr;
 use crate::shapes::{self, Operation};
 use crate::state::StateError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use std::sync::Arc;
 
 /// A boto3-compatible IAM client backed by one iamlite account.
@@ -137,22 +138,16 @@ impl Client {
         let ids = &self.shared.ids;
         let (rid, now) = match op.name {
             "CreateVirtualMFADevice" => {
-                let (path, name, tags) =
-                    (r.str("Path"), r.req("VirtualMFADeviceName"), r.tags("Tags"));
-                let (created, rid, now) = self.run(py, op.name, |a, _| {
-                    a.create_virtual_mfa_device(path.as_deref(), &name, &tags)
-                })?;
-                let png = py
-                    .detach(|| qr::png_for(created.otpauth_uri.as_bytes()))
-                    .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+                let (created, rid, now) = self.create_device(py, &r, true)?;
+                let png = render_qr_png(py, &created.otpauth_uri)?;
                 let d = PyDict::new(py);
                 d.set_item("SerialNumber", &created.serial)?;
                 d.set_item(
                     "Base32StringSeed",
-                    convert::bytes(py, created.secret.base32().as_bytes()),
+                    PyBytes::new(py, created.secret.base32().as_bytes()),
                 )?;
-                d.set_item("QRCodePNG", convert::bytes(py, &png))?;
-                if !tags.is_empty() {
+                d.set_item("QRCodePNG", PyBytes::new(py, &png))?;
+                if !created.tags.is_empty() {
                     d.set_item("Tags", convert::tags(py, &created.tags)?)?;
                 }
                 out.set_item("VirtualMFADevice", d)?;
@@ -338,21 +333,34 @@ impl Client {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        if !args.is_empty() {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "{method}() only accepts keyword arguments."
-            )));
-        }
+        let params = params::keyword_request(py, method, args, kwargs)?;
         let op = shapes::OPERATIONS
             .iter()
             .find(|o| o.method == method)
             .ok_or_else(|| errors::unsupported(py, method))?;
-        let params = match kwargs {
-            Some(k) => k.clone(),
-            None => PyDict::new(py),
-        };
         self.dispatch(py, op, params.as_any())
     }
+
+    /// CreateVirtualMFADevice from a request `check` accepted: the one path shared by the client
+    /// and the resource. The resource's result carries no ResponseMetadata, so it draws no
+    /// RequestId (`with_request_id`).
+    pub fn create_device(
+        &self,
+        py: Python<'_>,
+        r: &Request<'_, '_>,
+        with_request_id: bool,
+    ) -> PyResult<(CreatedDevice, String, i64)> {
+        let (path, name, tags) = (r.str("Path"), r.req("VirtualMFADeviceName"), r.tags("Tags"));
+        self.run_with(py, "CreateVirtualMFADevice", with_request_id, |a, _| {
+            a.create_virtual_mfa_device(path.as_deref(), &name, &tags)
+        })
+    }
+}
+
+/// The QR code PNG of an otpauth URI, rendered with the GIL released.
+pub fn render_qr_png(py: Python<'_>, uri: &str) -> PyResult<Vec<u8>> {
+    py.detach(|| qr::png_for(uri.as_bytes()))
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
 }
 
 fn set_paging(out: &Bound<'_, PyDict>, marker: Option<String>) -> PyResult<()> {

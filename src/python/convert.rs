@@ -6,7 +6,7 @@ use crate::arn;
 use crate::model::{DeviceEntry, MfaEntry, Tag, User};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyDict, PyList};
 
 static FROM_EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -131,8 +131,4 @@ pub fn mfa_entry<'py>(py: Python<'py>, e: &MfaEntry) -> PyResult<Bound<'py, PyDi
     d.set_item("SerialNumber", &e.serial)?;
     d.set_item("EnableDate", datetime(py, e.enable_date)?)?;
     Ok(d)
-}
-
-pub fn bytes<'py>(py: Python<'py>, b: &[u8]) -> Bound<'py, PyBytes> {
-    PyBytes::new(py, b)
 }

@@ -2,7 +2,7 @@
 //! (aws-reference §8); its data comes only from the call that returned it. A device this process
 //! created holds its bootstrap data (seed and otpauth URI) and renders the QR PNG on first read.
 
-use super::client::{support, Client};
+use super::client::{render_qr_png, support, Client};
 use super::convert;
 use super::errors;
 use crate::model::Tag;
@@ -55,9 +55,7 @@ impl VirtualMfaDevice {
         if let Some(png) = b.png.get() {
             return Ok(png.to_vec());
         }
-        let rendered = py
-            .detach(|| qr::png_for(b.uri.as_bytes()))
-            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+        let rendered = render_qr_png(py, &b.uri)?;
         let _ = b.png.set(Zeroizing::new(rendered));
         Ok(b.png.get().map(|p| p.to_vec()).unwrap_or_default())
     }

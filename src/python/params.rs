@@ -142,6 +142,22 @@ impl<'py> Report {
     }
 }
 
+/// The request dict of a boto3-style call: keyword arguments only (boto3's `TypeError`
+/// otherwise), an empty dict when none were given.
+pub fn keyword_request<'py>(
+    py: Python<'py>,
+    method: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    if !args.is_empty() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{method}() only accepts keyword arguments."
+        )));
+    }
+    Ok(kwargs.cloned().unwrap_or_else(|| PyDict::new(py)))
+}
+
 /// Validates a request dict as botocore would; `Err` is botocore's ParamValidationError.
 pub fn check(py: Python<'_>, op: &Operation, params: &Bound<'_, PyAny>) -> PyResult<()> {
     if op.members.is_empty() {

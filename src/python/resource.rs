@@ -18,16 +18,6 @@ pub struct ServiceResource {
     meta: PyOnceLock<Py<PyAny>>,
 }
 
-fn keyword_only(method: &str, args: &Bound<'_, PyTuple>) -> PyResult<()> {
-    if args.is_empty() {
-        Ok(())
-    } else {
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "{method}() only accepts keyword arguments."
-        )))
-    }
-}
-
 #[pymethods]
 impl ServiceResource {
     /// A resource with its own new account. Prefer `iamlite.resource("iam", ...)`.
@@ -74,28 +64,18 @@ impl ServiceResource {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<VirtualMfaDevice> {
-        keyword_only("create_virtual_mfa_device", args)?;
+        let kwargs = params::keyword_request(py, "create_virtual_mfa_device", args, kwargs)?;
         let op = shapes::operation("CreateVirtualMFADevice")
             .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("operation table"))?;
-        let empty;
-        let kwargs = match kwargs {
-            Some(k) => k,
-            None => {
-                empty = PyDict::new(py);
-                &empty
-            }
-        };
         params::check(py, op, kwargs.as_any())?;
-        let r = Request::new(kwargs);
-        let (path, name, tags) = (r.str("Path"), r.req("VirtualMFADeviceName"), r.tags("Tags"));
-        let with_tags = kwargs.contains("Tags")? && !tags.is_empty();
-        let (created, _, _) = self.client.get().run_with(py, op.name, false, |a, _| {
-            a.create_virtual_mfa_device(path.as_deref(), &name, &tags)
-        })?;
+        let (created, _, _) = self
+            .client
+            .get()
+            .create_device(py, &Request::new(&kwargs), false)?;
         let bootstrap = Bootstrap {
             seed: created.secret.base32(),
             uri: created.otpauth_uri.clone(),
-            tags: with_tags.then(|| created.tags.clone()),
+            tags: (!created.tags.is_empty()).then(|| created.tags.clone()),
             png: OnceLock::new(),
         };
         Ok(VirtualMfaDevice::new(
@@ -138,10 +118,10 @@ impl ServiceResource {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        keyword_only("create_user", args)?;
+        let kwargs = params::keyword_request(py, "create_user", args, kwargs)?;
         support(py)?
             .getattr("create_user")?
-            .call((self.client.clone_ref(py),), kwargs)
+            .call((self.client.clone_ref(py),), Some(&kwargs))
     }
 
     /// A user by name (loaded with GetUser on first attribute read).

@@ -54,10 +54,6 @@ impl Shared {
     pub fn now(&self, py: Python<'_>) -> PyResult<i64> {
         clock_now(py, self.clock.as_ref())
     }
-
-    pub fn clock(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.clock.as_ref().map(|c| c.clone_ref(py))
-    }
 }
 
 /// Whole epoch seconds from `clock`, or from Python's `time.time()` looked up on every call (so
